@@ -1,0 +1,49 @@
+# The two commands in the README: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: serve build check test lint browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+serve: $(STAMP)
+	$(BIN)/python build_site.py build
+	$(BIN)/python build_site.py serve
+
+build: $(STAMP)
+	$(BIN)/python build_site.py build
+
+check: $(STAMP)
+	$(BIN)/python build_site.py check
+
+# Browser tests use Debian's Chromium; never a browser downloaded by a test tool.
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src tests bench build_site.py
+
+test: $(TEST_STAMP) browser-deps
+	$(BIN)/ruff check src tests build_site.py
+	$(BIN)/python -m pytest -n 2 -q
+
+clean:
+	rm -rf site .cache

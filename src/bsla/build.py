@@ -1,0 +1,70 @@
+"""What both doors share: prepare a build, write generated pages, swap a site in.
+
+``prepare`` is the whole engine short of MkDocs: catalog, labels and rendered
+pages. The hooks and the CLI call it, so ``mkdocs build`` and
+``python build_site.py build`` cannot disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bsla.catalog import Catalog, load_catalog
+from bsla.render import GeneratedPage, RenderedSite, Renderer, load_labels, render_site
+
+CACHE_DIR = ".cache/bsla"
+
+
+@dataclass
+class BuildState:
+    catalog: Catalog
+    labels: dict[str, dict[str, str]]
+    site: RenderedSite
+    renderer: Renderer
+    final_site_dir: Path | None = None
+
+
+def prepare(root: Path, *, use_directory_urls: bool = True) -> BuildState:
+    """Load and render the catalog under ``root``; raises LibraryError on any problem."""
+    catalog = load_catalog(root, cache_dir=root / CACHE_DIR / "pdf")
+    labels = load_labels(root)
+    site, renderer = render_site(catalog, labels, use_directory_urls=use_directory_urls)
+    return BuildState(catalog, labels, site, renderer)
+
+
+def write_generated(pages: list[GeneratedPage], out_dir: Path) -> list[tuple[GeneratedPage, Path]]:
+    """Write pages under ``out_dir``, skipping files whose content is unchanged.
+
+    Skipping unchanged files keeps modification times stable, so nothing that
+    watches the folder sees churn on a rebuild.
+    """
+    written = []
+    for page in pages:
+        path = out_dir / page.src_uri
+        data = page.content.encode("utf-8")
+        try:
+            unchanged = path.read_bytes() == data
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        written.append((page, path))
+    return written
+
+
+def swap_into_place(built: Path, final: Path) -> None:
+    """Replace ``final`` with ``built`` so readers never see a half-written site."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        os.replace(final, old / final.name)
+    os.replace(built, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,246 @@
+"""Stage 3: the validated collection of resources, its indices and related items.
+
+``load_catalog`` is the one function both doors (CLI and MkDocs hooks) call: it
+finds resource files, loads and validates each, checks the collection as a
+whole, reads PDF facts, and either returns a Catalog or raises LibraryError
+listing every problem of the run.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bsla.errors import LibraryError, Problems
+from bsla.load import load_yaml_file
+from bsla.schema import Resource, validate_resource
+from bsla.taxonomy import Taxonomy, load_taxonomy
+
+TAXONOMY_FILE = "taxonomy.yml"
+RESOURCE_SUFFIXES = (".yml", ".yaml")
+RELATED_LIMIT = 5
+# Shared tags say more about two resources than a shared capacity (there are
+# only six capacities), so they weigh more when ranking related items.
+RELATED_WEIGHTS = {"tags": 3, "capacities": 2, "focus_areas": 1, "audiences": 1}
+
+
+@dataclass
+class Catalog:
+    root: Path
+    taxonomy: Taxonomy
+    resources: list[Resource]
+    by_id: dict[str, Resource] = field(default_factory=dict)
+    by_former_id: dict[str, Resource] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.resources}
+        self.by_former_id = {old: r for r in self.resources for old in r.former_ids}
+        self._placed: dict[str, list[Resource]] = defaultdict(list)
+        for resource in self.resources:
+            self._placed[resource.placement_id].append(resource)
+            if resource.section:
+                self._placed[resource.collection.id].append(resource)
+        self._related_cache: dict[str, list[Resource]] = {}
+
+    def in_placement(self, placement_id: str) -> list[Resource]:
+        """Resources of a collection (all its sections) or of one section, in display order."""
+        return self._placed.get(placement_id, [])
+
+    def counts_by_collection(self) -> dict[str, int]:
+        return {c.id: len(self.in_placement(c.id)) for c in self.taxonomy.collections}
+
+    def summary_line(self) -> str:
+        parts = ", ".join(
+            f"{self.taxonomy.collection(cid).label_in('en')} {n}"
+            for cid, n in self.counts_by_collection().items()
+        )
+        pdfs = sum(1 for r in self.resources if r.pdf is not None)
+        return f"OK: {len(self.resources)} resources ({parts}); {pdfs} with a PDF read."
+
+    def related(self, resource: Resource, limit: int = RELATED_LIMIT) -> list[Resource]:
+        """Explicit `related` ids first, then the best matches by shared terms.
+
+        Ties break on id so the list never changes between builds.
+        """
+        cached = self._related_cache.get(resource.id)
+        if cached is not None:
+            return cached[:limit]
+        chosen = [self.by_id[i] for i in resource.related if i in self.by_id][:limit]
+        taken = {resource.id, *(r.id for r in chosen)}
+        scores: Counter[str] = Counter()
+        index = self._term_index()
+        for facet, weight in RELATED_WEIGHTS.items():
+            for term in getattr(resource, facet):
+                for other_id in index[(facet, term)]:
+                    if other_id not in taken:
+                        scores[other_id] += weight
+        best = heapq.nsmallest(
+            limit - len(chosen), scores.items(), key=lambda item: (-item[1], item[0])
+        )
+        chosen += [self.by_id[other_id] for other_id, _ in best]
+        self._related_cache[resource.id] = chosen
+        return chosen
+
+    def _term_index(self) -> dict[tuple[str, str], list[str]]:
+        if not hasattr(self, "_terms"):
+            terms: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for r in self.resources:
+                for facet in RELATED_WEIGHTS:
+                    for term in getattr(r, facet):
+                        terms[(facet, term)].append(r.id)
+            self._terms = terms
+        return self._terms
+
+
+def _display_order(taxonomy: Taxonomy):
+    placement_rank = {
+        (section or collection).id: rank
+        for rank, (_, collection, section) in enumerate(taxonomy.placements())
+    }
+
+    def key(resource: Resource) -> tuple[int, int, str, str]:
+        number = int(resource.series_number) if resource.series_number else 10_000
+        return (placement_rank[resource.placement_id], number, resource.title.casefold(),
+                resource.id)
+
+    return key
+
+
+def discover_resource_files(root: Path, taxonomy: Taxonomy, problems: Problems) -> list[Path]:
+    """Every resource YAML under the content folders, refusing links and strays."""
+    found: list[Path] = []
+    known = {folder for folder, _, _ in taxonomy.placements()}
+    described_pdfs: list[Path] = []
+    for top in taxonomy.content_roots():
+        base = root / top
+        if base.is_symlink():
+            problems.add(base, None, "the content folder is a symbolic link",
+                         "replace it with a real folder", code="unsafe-path")
+            continue
+        if not base.is_dir():
+            continue
+        for current, dirs, files in os.walk(base, followlinks=False):
+            here = Path(current)
+            for name in list(dirs):
+                if (here / name).is_symlink():
+                    problems.add(here / name, None, "the folder is a symbolic link",
+                                 "replace the link with a real folder", code="unsafe-path")
+                    dirs.remove(name)
+            dirs.sort()
+            relative_dir = here.relative_to(root).as_posix()
+            for name in sorted(files):
+                path = here / name
+                suffix = path.suffix.lower()
+                if suffix in RESOURCE_SUFFIXES:
+                    if relative_dir not in known:
+                        problems.add(path, None,
+                                     f"the file is in '{relative_dir}', which is not a collection "
+                                     "or section folder",
+                                     "move it into one of: " + ", ".join(sorted(known)),
+                                     code="misplaced")
+                        continue
+                    found.append(path)
+                elif suffix == ".pdf":
+                    described_pdfs.append(path)
+    return found + described_pdfs
+
+
+def _check_collection(resources: list[Resource], problems: Problems) -> list[Resource]:
+    """Rules about the catalog as a whole: unique ids and links that resolve."""
+    first_owner: dict[str, Resource] = {}
+    former_owner: dict[str, Resource] = {}
+    bad: set[str] = set()
+    for r in resources:
+        if r.id in first_owner:
+            other = first_owner[r.id]
+            problems.add(r.source, r.doc.line_of("id"),
+                         f"the id '{r.id}' is already used by "
+                         f"{problems.display_path(other.source)}",
+                         "give one of them a different id; ids must be unique across the library",
+                         code="duplicate-id")
+            bad.add(r.id)
+        else:
+            first_owner[r.id] = r
+    for r in resources:
+        for index, old in enumerate(r.former_ids):
+            if old in first_owner:
+                problems.add(r.source, r.doc.line_of("former_ids", index),
+                             f"former id '{old}' is the current id of "
+                             f"{problems.display_path(first_owner[old].source)}",
+                             "an id can't be both current and former; remove it here",
+                             code="duplicate-id")
+            elif old in former_owner and former_owner[old] is not r:
+                problems.add(r.source, r.doc.line_of("former_ids", index),
+                             f"former id '{old}' is also claimed by "
+                             f"{problems.display_path(former_owner[old].source)}",
+                             "an old address can lead to one resource only; keep it in one file",
+                             code="duplicate-id")
+            else:
+                former_owner[old] = r
+    for r in resources:
+        for index, other in enumerate(r.related):
+            if other == r.id:
+                problems.add(r.source, r.doc.line_of("related", index),
+                             "a resource can't be related to itself", "remove this item")
+            elif other not in first_owner:
+                problems.add(r.source, r.doc.line_of("related", index),
+                             f"'related' names '{other}', but no resource has that id",
+                             "check the spelling against the other resource's 'id'")
+        if r.translation_of and r.translation_of not in first_owner:
+            problems.add(r.source, r.doc.line_of("translation_of"),
+                         f"'translation_of' names '{r.translation_of}', but no resource has "
+                         "that id", "check the spelling against the original's 'id'")
+    return [r for r in resources if r.id not in bad]
+
+
+def _check_pdfs(
+    resources: list[Resource], stray_pdfs: list[Path], cache_dir: Path | None,
+    problems: Problems,
+) -> None:
+    from bsla.pdf import PdfFailure, read_pdf_facts
+
+    wanted = {r.file.resolve(): r for r in resources if r.file is not None}
+    for pdf in stray_pdfs:
+        if pdf.resolve() not in wanted:
+            problems.add(pdf, None, "this PDF is not described by any resource file",
+                         "add a YAML file with 'file: " + pdf.name + "' (python build_site.py new "
+                         "can write one) or remove the PDF", code="orphan-pdf")
+    with_files = [r for r in resources if r.file is not None]
+    facts = read_pdf_facts([r.file for r in with_files], cache_dir)  # type: ignore[misc]
+    for r in with_files:
+        result = facts[r.file]  # type: ignore[index]
+        if isinstance(result, PdfFailure):
+            problems.add(r.source, r.doc.line_of("file"), f"'file: {r.file.name}': "  # type: ignore[union-attr]
+                         f"{result.message}", result.hint, code=f"pdf-{result.code}")
+        else:
+            r.pdf = result
+
+
+def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool = True) -> Catalog:
+    """Load, validate and enrich the whole catalog; raise LibraryError listing all problems."""
+    root = root.resolve()
+    problems = Problems(root)
+    taxonomy = load_taxonomy(root / TAXONOMY_FILE, root, problems)
+    if taxonomy is None:
+        raise LibraryError(problems.sorted())
+    paths = discover_resource_files(root, taxonomy, problems)
+    resources: list[Resource] = []
+    stray_pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
+    for path in (p for p in paths if p.suffix.lower() != ".pdf"):
+        doc = load_yaml_file(path, root, problems)
+        if doc is None:
+            continue
+        placement = taxonomy.placement_of(path.parent.relative_to(root).as_posix())
+        assert placement is not None  # discover_resource_files only yields placed files
+        resource = validate_resource(doc, placement, taxonomy, root, problems)
+        if resource is not None:
+            resources.append(resource)
+    resources = _check_collection(resources, problems)
+    if read_pdfs:
+        _check_pdfs(resources, stray_pdfs, cache_dir, problems)
+    problems.raise_if_any()
+    resources.sort(key=_display_order(taxonomy))
+    return Catalog(root, taxonomy, resources)

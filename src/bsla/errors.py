@@ -1,0 +1,129 @@
+"""The one error type editors see, and the formatters that print it.
+
+Every stage reports problems as ``Problem`` values collected in a ``Problems``
+list, so one run can show an editor all of them at once instead of stopping at
+the first. ``LibraryError`` carries such a list across stage boundaries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file: where, what, and how to fix it."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+    code: str = "invalid"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}: {self.message}{hint}"
+
+    def _sort_key(self) -> tuple[str, int, str]:
+        return (self.path, self.line or 0, self.message)
+
+
+class Problems:
+    """An ordered, de-duplicated collection of problems found in one run."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self._items: list[Problem] = []
+        self._seen: set[Problem] = set()
+        self.root = root
+
+    def display_path(self, path: Path | str) -> str:
+        """Show paths relative to the project, as editors know them."""
+        path = Path(path)
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def add(
+        self,
+        path: Path | str,
+        line: int | None,
+        message: str,
+        hint: str = "",
+        code: str = "invalid",
+    ) -> None:
+        problem = Problem(self.display_path(path), line, message, hint, code)
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self._items.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            if problem not in self._seen:
+                self._seen.add(problem)
+                self._items.append(problem)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self._items, key=Problem._sort_key)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._items)
+
+    def raise_if_any(self) -> None:
+        if self._items:
+            raise LibraryError(self.sorted())
+
+
+class LibraryError(Exception):
+    """Raised when a run found problems; ``str()`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=Problem._sort_key)
+        super().__init__(format_text(self.problems))
+
+
+def format_text(problems: list[Problem]) -> str:
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    lines = [str(p) for p in problems]
+    lines.append(f"{count} {noun} found; nothing was published.")
+    return "\n".join(lines)
+
+
+def _github_escape(value: str, *, property_value: bool = False) -> str:
+    # GitHub's workflow-command encoding: % and newlines always, : and , in properties.
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(problems: list[Problem]) -> str:
+    """GitHub Actions annotations, so each error shows on its file and line in a PR."""
+    lines = []
+    for p in problems:
+        props = f"file={_github_escape(p.path, property_value=True)}"
+        if p.line:
+            props += f",line={p.line}"
+        message = p.message + (f" ({p.hint})" if p.hint else "")
+        lines.append(f"::error {props}::{_github_escape(message)}")
+    return "\n".join(lines)
+
+
+def format_json(problems: list[Problem]) -> str:
+    return json.dumps({"problems": [asdict(p) for p in problems]}, indent=2, ensure_ascii=False)
+
+
+FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

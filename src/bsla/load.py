@@ -1,0 +1,225 @@
+"""Stage 1: read untrusted YAML safely, keeping the line of every key.
+
+Scalars are loaded as plain strings (YAML 1.1 turns ``NO`` into False, ``1.10``
+into 1.1 and ``2020-01-05`` into a date; an editor typing a title or a date must
+get back exactly what they typed). Anchors and aliases are refused outright: the
+catalog has no use for them and they are the lever of "billion laughs" files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import BaseConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from bsla.errors import Problems
+
+MAX_YAML_BYTES = 256 * 1024
+
+
+@dataclass
+class Document:
+    """A loaded YAML mapping with the 1-based line of each key and list item."""
+
+    path: Path
+    data: dict[str, Any]
+    line: int = 1
+    key_lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        if index is not None:
+            lines = self.item_lines.get(key, [])
+            if index < len(lines):
+                return lines[index]
+        return self.key_lines.get(key, self.line)
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int | None, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+
+class _StrictComposer(Composer):
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor is not None:
+            raise _YamlProblem(
+                event.start_mark.line + 1,
+                "YAML anchors and aliases (& and *) are not allowed",
+                "write the value out in full instead of referring to another part of the file",
+            )
+        return super().compose_node(parent, index)
+
+
+class _StringLoader(Reader, Scanner, Parser, _StrictComposer, BaseConstructor, BaseResolver):
+    """Composes a node tree only; we walk the nodes ourselves to keep lines."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _StrictComposer.__init__(self)
+        BaseConstructor.__init__(self)
+        BaseResolver.__init__(self)
+
+
+def _to_python(node: Node) -> Any:
+    if isinstance(node, ScalarNode):
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_to_python(item) for item in node.value]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _key_of(key_node)
+            if key in result:
+                raise _YamlProblem(
+                    key_node.start_mark.line + 1,
+                    f"the field '{key}' appears twice",
+                    "keep one of the two lines and delete the other",
+                )
+            result[key] = _to_python(value_node)
+        return result
+    raise _YamlProblem(node.start_mark.line + 1, "unsupported YAML value", "")
+
+
+def _key_of(key_node: Node) -> str:
+    if not isinstance(key_node, ScalarNode):
+        raise _YamlProblem(
+            key_node.start_mark.line + 1,
+            "a field name must be a plain word",
+            "write field names like 'title:' at the start of the line",
+        )
+    return key_node.value
+
+
+def _plain_null(node: Node) -> bool:
+    # BaseResolver leaves `title:` (nothing after the colon) as an empty string;
+    # treat a lone `~`/`null` the same, since editors mean "no value" by both.
+    return isinstance(node, ScalarNode) and node.style is None and node.value in ("", "~", "null")
+
+
+def _document_from_node(path: Path, root: Node) -> Document:
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        raise _YamlProblem(
+            root.start_mark.line + 1,
+            f"the file holds {kind}, but a resource must be a set of 'field: value' lines",
+            "start each line with a field name such as 'title:' (see CONTRIBUTING.md)",
+        )
+    data = _to_python(root)
+    key_lines: dict[str, int] = {}
+    item_lines: dict[str, list[int]] = {}
+    for key_node, value_node in root.value:
+        key = key_node.value
+        key_lines[key] = key_node.start_mark.line + 1
+        if isinstance(value_node, SequenceNode):
+            item_lines[key] = [item.start_mark.line + 1 for item in value_node.value]
+        if _plain_null(value_node):
+            data[key] = None
+    return Document(path, data, root.start_mark.line + 1, key_lines, item_lines)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _YamlProblem(
+            line,
+            f"the file is not valid UTF-8 text (byte {exc.start} cannot be read)",
+            "save the file as UTF-8 in your editor ('Save with encoding' > UTF-8)",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(path: Path, text: str) -> Document:
+    """Parse YAML text into a Document; raises _YamlProblem on any syntax issue."""
+    loader = _StringLoader(text)
+    try:
+        root = loader.get_single_node()
+    except _YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or "invalid YAML"
+        hint = "check indentation, colons and quotes on this line"
+        if "\t" in problem or "\\t" in problem or "tab" in problem.lower():
+            problem = "a tab character is used for indentation"
+            hint = "indent with spaces, not tabs"
+        elif "found duplicate anchor" in problem or "found undefined alias" in problem:
+            hint = "YAML anchors and aliases (& and *) are not allowed; write values in full"
+        raise _YamlProblem(line, f"the YAML cannot be read: {problem}", hint) from None
+    except yaml.YAMLError as exc:
+        raise _YamlProblem(None, f"the YAML cannot be read: {exc}", "") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise _YamlProblem(
+            1,
+            "the file is empty",
+            "fill in the fields (run 'python build_site.py new' for a template) or delete the file",
+        )
+    return _document_from_node(path, root)
+
+
+def safe_file_problem(path: Path, root: Path) -> tuple[str, str] | None:
+    """Why a path must not be read (symlink, outside the project, not a file), or None."""
+    try:
+        resolved = path.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        if path.is_symlink():
+            return ("the file is a symbolic link", "replace the link with the real file")
+        return ("the file does not exist", "check the file name and folder")
+    root = root.resolve()
+    if not resolved.is_relative_to(root):
+        return ("the path points outside the project folder", "keep files inside the repository")
+    current = path if path.is_absolute() else root / path
+    # Walk every component: a symlinked folder is as dangerous as a symlinked file.
+    for part in [current, *current.parents]:
+        if part == root or not part.is_relative_to(root):
+            break
+        if part.is_symlink():
+            return ("the path goes through a symbolic link", "replace the link with a real file")
+    if not resolved.is_file():
+        return ("the path is not a regular file", "point at a file, not a folder")
+    return None
+
+
+def load_yaml_file(path: Path, root: Path, problems: Problems) -> Document | None:
+    """Load one YAML file, recording any problem instead of raising."""
+    refusal = safe_file_problem(path, root)
+    if refusal:
+        problems.add(path, None, *refusal, code="unsafe-path")
+        return None
+    size = os.path.getsize(path)
+    if size > MAX_YAML_BYTES:
+        problems.add(
+            path,
+            None,
+            f"the file is {size:,} bytes; resource files may be at most {MAX_YAML_BYTES:,} bytes",
+            "shorten the summary; a resource description needs only a few paragraphs",
+            code="too-large",
+        )
+        return None
+    try:
+        return parse_yaml(path, _decode(path.read_bytes()))
+    except _YamlProblem as exc:
+        problems.add(path, exc.line, exc.message, exc.hint, code="yaml")
+        return None

@@ -1,0 +1,290 @@
+"""Stage 4: Jinja2 rendering of the catalog into Markdown pages (with HTML bodies).
+
+Everything an editor typed is escaped by Jinja2's autoescape; the one field
+that is Markdown (``summary``) is converted and then cleaned by nh3 with an
+allow-list, so neither script nor local-file links reach the site. Generated
+pages are plain ``.md`` files, so any MkDocs-compatible renderer can build them.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+import yaml
+from markupsafe import Markup, escape
+
+from bsla.catalog import Catalog
+from bsla.errors import LibraryError, Problems
+from bsla.load import load_yaml_file
+from bsla.schema import Resource, check_url
+from bsla.taxonomy import Collection, Section
+
+LABELS_FILE = "labels.yml"
+TEMPLATES = Path(__file__).parent / "templates"
+SUMMARY_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
+LINK_SCHEMES = ("http", "https", "mailto")
+RESOURCES_DIR = "resources"
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    content: str
+
+
+@dataclass(frozen=True)
+class CopiedFile:
+    src_uri: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    pages: list[GeneratedPage]
+    files: list[CopiedFile]
+
+
+def load_labels(root: Path) -> dict[str, dict[str, str]]:
+    problems = Problems(root)
+    doc = load_yaml_file(root / LABELS_FILE, root, problems)
+    problems.raise_if_any()
+    assert doc is not None
+    labels: dict[str, dict[str, str]] = {}
+    for key, value in doc.data.items():
+        if not isinstance(value, dict) or not isinstance(value.get("en"), str):
+            problems.add(doc.path, doc.line_of(key), f"label '{key}' needs an English text",
+                         "write it as 'en: ...' and 'es: ...'")
+            continue
+        labels[key] = {lang: " ".join(text.split()) for lang, text in value.items()}
+    problems.raise_if_any()
+    return labels
+
+
+def _keep_safe_links(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return value if check_url(value, LINK_SCHEMES) is None else None
+    return value
+
+
+def summary_html(text: str) -> Markup:
+    """Editor Markdown to HTML that can carry no script and no local links."""
+    html = markdown.markdown(text, extensions=[], output_format="html")
+    cleaned = nh3.clean(
+        html,
+        tags=SUMMARY_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes=set(LINK_SCHEMES),
+        attribute_filter=_keep_safe_links,
+        link_rel="noopener noreferrer",
+    )
+    return Markup(cleaned)
+
+
+def plain_text(text: str, limit: int | None = None) -> str:
+    """Summary as one line of plain text (for cards and meta descriptions)."""
+    words = nh3.clean(markdown.markdown(text), tags=set()).split()
+    flat = " ".join(words).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    flat = flat.replace("&quot;", '"').replace("&#39;", "'")
+    if limit and len(flat) > limit:
+        flat = flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return flat
+
+
+def front_matter_text(text: str) -> str:
+    """A value MkDocs themes print unescaped (page titles, meta descriptions).
+
+    Material runs ``striptags`` on the page title, which also turns entities back
+    into characters, so escaping alone could re-create ``</title><script>``.
+    Angle brackets therefore become look-alike quotation marks, and the rest is
+    escaped for the attribute and text positions the theme uses.
+    """
+    text = " ".join(text.split()).replace("<", "‹").replace(">", "›")
+    return str(escape(text))
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def resource_src_uri(resource_id: str) -> str:
+    return f"{RESOURCES_DIR}/{resource_id}/index.md"
+
+
+def listing_src_uri(owner: Collection | Section) -> str:
+    if isinstance(owner, Section):
+        return f"{owner.collection_id}/{owner.id}.md"
+    return f"{owner.id}/index.md"
+
+
+def yaml_str(value: str) -> Markup:
+    """A string as a double-quoted YAML scalar (JSON strings are valid YAML)."""
+    return Markup(json.dumps(value, ensure_ascii=False))
+
+
+def page_url(src_uri: str, use_directory_urls: bool) -> str:
+    """The site-relative URL MkDocs gives a source file."""
+    if not src_uri.endswith(".md"):
+        return src_uri
+    stem = src_uri[: -len(".md")]
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def url_between(from_src_uri: str, to_src_uri: str, use_directory_urls: bool) -> str:
+    """Relative link from one page to another file, as MkDocs lays them out."""
+    origin = page_url(from_src_uri, use_directory_urls)
+    target = page_url(to_src_uri, use_directory_urls)
+    base = origin if origin == "" or origin.endswith("/") else posixpath.dirname(origin)
+    relative = posixpath.relpath(target or ".", base or ".")
+    if (target == "" or target.endswith("/")) and not relative.endswith("/"):
+        relative += "/"
+    return relative
+
+
+class Renderer:
+    """Owns the Jinja environment and the context every template sees."""
+
+    def __init__(self, catalog: Catalog, labels: dict[str, dict[str, str]], *,
+                 lang: str = "en", use_directory_urls: bool = True) -> None:
+        self.catalog = catalog
+        self.labels = labels
+        self.lang = lang
+        self.use_directory_urls = use_directory_urls
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(summary_html=summary_html, plain_text=plain_text,
+                                human_size=human_size, yaml_str=yaml_str)
+        self.env.globals.update(label=self.label, taxonomy=catalog.taxonomy, term=self.term,
+                                lang=lang, resource_uri=resource_src_uri,
+                                listing_uri=listing_src_uri)
+
+    def label(self, key: str, **values: Any) -> str:
+        entry = self.labels.get(key)
+        if entry is None:
+            problem = Problems()
+            problem.add(LABELS_FILE, None, f"the label '{key}' used by a template is missing",
+                        f"add '{key}:' with 'en:' and 'es:' texts to {LABELS_FILE}")
+            problem.raise_if_any()
+        assert entry is not None
+        text = entry.get(self.lang) or entry["en"]
+        return text.format(**values) if values else text
+
+    def term(self, vocabulary: str, term_id: str) -> Any:
+        return self.catalog.taxonomy.vocabulary(vocabulary)[term_id]
+
+    def _render(self, template: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateError as exc:
+            # A template bug is a maintainer's problem, but still reported as one line.
+            name = getattr(exc, "filename", None) or template
+            line = getattr(exc, "lineno", None)
+            problems = Problems()
+            problems.add(f"src/bsla/templates/{Path(name).name}", line,
+                         f"template error: {exc}", "fix the template")
+            raise LibraryError(problems.sorted()) from None
+
+    def _href(self, from_uri: str):
+        def href(to_uri: str) -> str:
+            return url_between(from_uri, to_uri, self.use_directory_urls)
+
+        return href
+
+    def resource_page(self, resource: Resource) -> GeneratedPage:
+        src_uri = resource_src_uri(resource.id)
+        content = self._render(
+            "resource.md.j2",
+            r=resource,
+            listing=resource.section or resource.collection,
+            related=self.catalog.related(resource),
+            original=self.catalog.by_id.get(resource.translation_of or ""),
+            href=self._href(src_uri),
+            pdf_name=pdf_file_name(resource),
+            title_meta=front_matter_text(resource.title),
+            description_meta=front_matter_text(plain_text(resource.summary, 300)),
+        )
+        return GeneratedPage(src_uri, content)
+
+    def listing_page(self, owner: Collection | Section) -> GeneratedPage:
+        src_uri = listing_src_uri(owner)
+        taxonomy = self.catalog.taxonomy
+        sections = owner.sections if isinstance(owner, Collection) else ()
+        content = self._render(
+            "listing.md.j2",
+            owner=owner,
+            collection=owner if isinstance(owner, Collection)
+            else taxonomy.collection(owner.collection_id),
+            sections=sections,
+            resources=[] if sections else self.catalog.in_placement(owner.id),
+            count=len(self.catalog.in_placement(owner.id)),
+            count_of=lambda placement: len(self.catalog.in_placement(placement.id)),
+            href=self._href(src_uri),
+            title_meta=front_matter_text(owner.label_in(self.lang)),
+        )
+        return GeneratedPage(src_uri, content)
+
+    def home_block(self, home_src_uri: str = "index.md") -> str:
+        return self._render(
+            "home_collections.html.j2",
+            collections=self.catalog.taxonomy.collections,
+            count_of=lambda placement: len(self.catalog.in_placement(placement.id)),
+            href=self._href(home_src_uri),
+        )
+
+    def nav_files(self) -> list[GeneratedPage]:
+        """``.pages`` files: collections in taxonomy order, resource pages kept out of nav."""
+        taxonomy = self.catalog.taxonomy
+        pages = [GeneratedPage(".pages", yaml.safe_dump(
+            {"nav": ["index.md", *(c.id for c in taxonomy.collections), "..."]},
+            sort_keys=False))]
+        pages.append(GeneratedPage(f"{RESOURCES_DIR}/.pages", yaml.safe_dump({"hide": True})))
+        for c in taxonomy.collections:
+            nav: list[Any] = ["index.md", *(f"{s.id}.md" for s in c.sections)]
+            pages.append(GeneratedPage(f"{c.id}/.pages", yaml.safe_dump(
+                {"title": c.label_in(self.lang), "nav": nav}, sort_keys=False,
+                allow_unicode=True)))
+        return pages
+
+
+def pdf_file_name(resource: Resource) -> str:
+    return f"{resource.id}.pdf"
+
+
+def render_site(catalog: Catalog, labels: dict[str, dict[str, str]], *,
+                use_directory_urls: bool = True) -> tuple[RenderedSite, Renderer]:
+    renderer = Renderer(catalog, labels, use_directory_urls=use_directory_urls)
+    taxonomy = catalog.taxonomy
+    pages = renderer.nav_files()
+    for collection in taxonomy.collections:
+        pages.append(renderer.listing_page(collection))
+        pages.extend(renderer.listing_page(s) for s in collection.sections)
+    pages.extend(renderer.resource_page(r) for r in catalog.resources)
+    files = [
+        CopiedFile(f"{RESOURCES_DIR}/{r.id}/{pdf_file_name(r)}", r.file)
+        for r in catalog.resources
+        if r.file is not None and r.pdf is not None
+    ]
+    return RenderedSite(pages, files), renderer

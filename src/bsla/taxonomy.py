@@ -1,0 +1,175 @@
+"""The controlled vocabularies of ``taxonomy.yml`` as typed, ordered objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bsla.errors import Problems
+from bsla.load import Document, load_yaml_file
+
+LANGUAGES = ("en", "es")
+# Vocabularies that resources refer to by id, in the order the site shows them.
+VOCABULARIES = ("capacities", "focus_areas", "types", "audiences", "languages", "statuses")
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: dict[str, str]
+    description: dict[str, str] = field(default_factory=dict)
+    order: int = 0
+
+    def label_in(self, lang: str = "en") -> str:
+        return self.label.get(lang) or self.label["en"]
+
+    def description_in(self, lang: str = "en") -> str:
+        return self.description.get(lang) or self.description.get("en", "")
+
+
+@dataclass(frozen=True)
+class Section(Term):
+    folder: str = ""
+    collection_id: str = ""
+
+
+@dataclass(frozen=True)
+class Collection(Term):
+    folder: str = ""
+    sections: tuple[Section, ...] = ()
+    series: dict[str, str] = field(default_factory=dict)
+
+    def series_in(self, lang: str = "en") -> str:
+        return self.series.get(lang) or self.series.get("en", "")
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    path: Path
+    collections: tuple[Collection, ...]
+    vocabularies: dict[str, dict[str, Term]]
+    defaults: dict[str, str]
+
+    def vocabulary(self, name: str) -> dict[str, Term]:
+        return self.vocabularies[name]
+
+    def collection(self, collection_id: str) -> Collection:
+        return next(c for c in self.collections if c.id == collection_id)
+
+    def section(self, section_id: str) -> Section:
+        return next(s for c in self.collections for s in c.sections if s.id == section_id)
+
+    def placements(self) -> list[tuple[str, Collection, Section | None]]:
+        """(folder, collection, section) for every folder resources may live in."""
+        result: list[tuple[str, Collection, Section | None]] = []
+        for collection in self.collections:
+            if collection.sections:
+                result.extend((s.folder, collection, s) for s in collection.sections)
+            else:
+                result.append((collection.folder, collection, None))
+        return result
+
+    def content_roots(self) -> list[str]:
+        """Top folders to scan for resource files (e.g. compendium, briefs)."""
+        return sorted({folder.split("/")[0] for folder, _, _ in self.placements()})
+
+    def placement_of(self, relative_dir: str) -> tuple[Collection, Section | None] | None:
+        for folder, collection, section in self.placements():
+            if relative_dir == folder:
+                return collection, section
+        return None
+
+
+def _localized(doc: Document, value: Any, where: str, problems: Problems) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value.strip()}
+    if not isinstance(value, dict) or not isinstance(value.get("en"), str):
+        problems.add(
+            doc.path,
+            doc.line_of(where.split(".")[0]),
+            f"'{where}' needs an English text",
+            "write it as 'en: English text' (and 'es: texto en español')",
+        )
+        return {"en": where}
+    return {k: " ".join(str(v).split()) for k, v in value.items() if k in LANGUAGES and v}
+
+
+def _terms(doc: Document, name: str, entries: Any, problems: Problems) -> list[dict[str, Any]]:
+    if not isinstance(entries, list):
+        problems.add(doc.path, doc.line_of(name), f"'{name}' must be a list of entries", "")
+        return []
+    good = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            problems.add(doc.path, doc.line_of(name, index), f"an entry of '{name}' has no id", "")
+            continue
+        if entry["id"] in seen:
+            problems.add(
+                doc.path, doc.line_of(name, index), f"'{name}' lists '{entry['id']}' twice", ""
+            )
+            continue
+        seen.add(entry["id"])
+        good.append(entry)
+    return good
+
+
+def _term_kwargs(doc: Document, name: str, entry: dict[str, Any], order: int, problems: Problems):
+    return {
+        "id": entry["id"],
+        "label": _localized(doc, entry.get("label"), f"{name}.{entry['id']}.label", problems),
+        "description": (
+            _localized(doc, entry["description"], f"{name}.{entry['id']}", problems)
+            if entry.get("description")
+            else {}
+        ),
+        "order": order,
+    }
+
+
+def load_taxonomy(path: Path, root: Path, problems: Problems) -> Taxonomy | None:
+    doc = load_yaml_file(path, root, problems)
+    if doc is None:
+        return None
+    before = len(problems)
+    collections: list[Collection] = []
+    entries = _terms(doc, "collections", doc.data.get("collections"), problems)
+    for order, entry in enumerate(entries):
+        sections = tuple(
+            Section(
+                **_term_kwargs(doc, "sections", s, i, problems),
+                folder=str(s.get("folder", "")),
+                collection_id=entry["id"],
+            )
+            for i, s in enumerate(_terms(doc, "collections", entry.get("sections") or [], problems))
+        )
+        collections.append(
+            Collection(
+                **_term_kwargs(doc, "collections", entry, order, problems),
+                folder=str(entry.get("folder", "")),
+                sections=sections,
+                series=_localized(doc, entry["series"], "series", problems)
+                if entry.get("series")
+                else {},
+            )
+        )
+    vocabularies = {
+        name: {
+            e["id"]: Term(**_term_kwargs(doc, name, e, i, problems))
+            for i, e in enumerate(_terms(doc, name, doc.data.get(name), problems))
+        }
+        for name in VOCABULARIES
+    }
+    defaults = doc.data.get("defaults") or {}
+    for folder_owner in [*collections, *(s for c in collections for s in c.sections)]:
+        if not folder_owner.folder or ".." in folder_owner.folder.split("/"):
+            problems.add(
+                doc.path,
+                doc.line_of("collections"),
+                f"'{folder_owner.id}' needs a folder inside the project",
+                "give it 'folder: top/sub'",
+            )
+    if len(problems) > before:
+        return None
+    return Taxonomy(path, tuple(collections), vocabularies, dict(defaults))

@@ -1,0 +1,84 @@
+"""Shared fixtures: throwaway library projects built from the real configuration."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_pdf(path: Path, pages: int = 1, *, title: str | None = None,
+             author: str | None = None, text: str = "Sample page") -> Path:
+    """A real PDF made with fpdf2: `pages` pages, each carrying `text` and its number."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    if title:
+        pdf.set_title(title)
+    if author:
+        pdf.set_author(author)
+    pdf.set_font("helvetica", size=12)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, f"{text} - page {number}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+class Project:
+    """A library project in a temp folder: real taxonomy, labels, docs and mkdocs.yml."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True)
+        for name in ("taxonomy.yml", "labels.yml"):
+            shutil.copy(REPO / name, root / name)
+        shutil.copytree(REPO / "docs", root / "docs")
+        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+        config = config.replace("  - src/bsla/hooks.py", f"  - {REPO / 'src/bsla/hooks.py'}")
+        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+        for folder in ("compendium", "briefs"):
+            (root / folder).mkdir()
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def resource(self, folder: str, rid: str, extra: str = "", *, pdf_pages: int | None = None,
+                 text: str = "Sample page", **fields: str) -> Path:
+        """Write a valid resource YAML (plus a PDF when pdf_pages is given)."""
+        lines = {
+            "id": rid,
+            "title": fields.pop("title", f"Title of {rid}"),
+            "type": fields.pop("type", "toolkit"),
+            "summary": fields.pop("summary", f"Summary of {rid}."),
+        }
+        lines.update(fields)
+        if pdf_pages is not None:
+            make_pdf(self.root / folder / f"{rid}.pdf", pdf_pages, text=text)
+            lines["file"] = f"{rid}.pdf"
+        elif "status" not in lines and "url" not in lines:
+            lines["status"] = "not-deposited"
+        body = "".join(f"{key}: {value}\n" for key, value in lines.items()) + extra
+        return self.write(f"{folder}/{rid}.yml", body)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "library")
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[[str], Project]:
+    def factory(name: str) -> Project:
+        return Project(tmp_path / name)
+
+    return factory
