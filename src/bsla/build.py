@@ -59,6 +59,15 @@ def write_generated(pages: list[GeneratedPage], out_dir: Path) -> list[tuple[Gen
     return written
 
 
+def staging_dir(final: Path, purpose: str = "building") -> Path:
+    """An empty folder beside ``final`` (same file system, so the swap is a rename)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.{purpose}-", dir=final.parent))
+    # mkdtemp makes the folder private; a published site must be world-readable.
+    staging.chmod(0o755)
+    return staging
+
+
 def swap_into_place(built: Path, final: Path) -> None:
     """Replace ``final`` with ``built`` so readers never see a half-written site."""
     old = None

@@ -7,11 +7,10 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from bsla.build import prepare, swap_into_place, write_generated
+from bsla.build import prepare, staging_dir, swap_into_place, write_generated
 from bsla.catalog import load_catalog
 from bsla.errors import FORMATTERS, LibraryError, Problems
 from bsla.render import CopiedFile, GeneratedPage
@@ -55,8 +54,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool
     from mkdocs.config import load_config
 
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    staging = staging_dir(site_dir)
     try:
         overrides: dict[str, object] = {"site_dir": str(staging), "strict": strict}
         if offline:
@@ -109,8 +107,7 @@ def render_markdown_tree(root: Path, out_dir: Path) -> int:
     """
     state = prepare(root, use_directory_urls=True)
     out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.rendering-", dir=out_dir.parent))
+    staging = staging_dir(out_dir, "rendering")
     try:
         docs = root / "docs"
         shutil.copytree(docs, staging, dirs_exist_ok=True, symlinks=False,

@@ -12,7 +12,6 @@ MkDocs imports this file by path (``hooks:`` in mkdocs.yml), so imports are abso
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,14 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from bsla.build import CACHE_DIR, BuildState, prepare, swap_into_place, write_generated
+from bsla.build import (
+    CACHE_DIR,
+    BuildState,
+    prepare,
+    staging_dir,
+    swap_into_place,
+    write_generated,
+)
 from bsla.errors import LibraryError
 
 log = get_plugin_logger("bsla")
@@ -64,8 +70,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         # Only `mkdocs build` owns site_dir; `serve` builds into its own temp dir.
         final = Path(config.site_dir)
         state.final_site_dir = final
-        final.parent.mkdir(parents=True, exist_ok=True)
-        config.site_dir = tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent)
+        config.site_dir = str(staging_dir(final))
     log.info(state.catalog.summary_line())
     return config
 
