@@ -229,10 +229,14 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
     paths = discover_resource_files(root, taxonomy, problems)
     resources: list[Resource] = []
     stray_pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
+    claimed_pdfs: set[Path] = set()
     for path in (p for p in paths if p.suffix.lower() != ".pdf"):
         doc = load_yaml_file(path, root, problems)
         if doc is None:
             continue
+        if isinstance(doc.data.get("file"), str):
+            # Even an invalid resource claims its PDF: report the YAML, not an orphan.
+            claimed_pdfs.add((path.parent / doc.data["file"].strip()).resolve())
         placement = taxonomy.placement_of(path.parent.relative_to(root).as_posix())
         assert placement is not None  # discover_resource_files only yields placed files
         resource = validate_resource(doc, placement, taxonomy, root, problems)
@@ -240,7 +244,8 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
             resources.append(resource)
     resources = _check_collection(resources, problems)
     if read_pdfs:
-        _check_pdfs(resources, stray_pdfs, cache_dir, problems)
+        _check_pdfs(resources, [p for p in stray_pdfs if p.resolve() not in claimed_pdfs],
+                    cache_dir, problems)
     problems.raise_if_any()
     resources.sort(key=_display_order(taxonomy))
     return Catalog(root, taxonomy, resources)

@@ -141,6 +141,42 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from bsla.scaffold import new_resource
+
+    root = _root(args)
+    yaml_path = new_resource(root, Path(args.pdf).resolve(), args.collection, slug=args.slug)
+    shown = yaml_path.relative_to(root)
+    print(f"Wrote {shown} and copied the PDF beside it.")
+    print(f"Next: fill in the empty fields in {shown}, then run: python build_site.py check")
+    return 0
+
+
+def write_schema(root: Path) -> Path:
+    """Write the JSON Schema editors' tools use, generated from the engine's schema."""
+    import json
+
+    from bsla.scaffold import SCHEMA_PATH
+    from bsla.schema import json_schema
+    from bsla.taxonomy import load_taxonomy
+
+    problems = Problems(root)
+    taxonomy = load_taxonomy(root / "taxonomy.yml", root, problems)
+    problems.raise_if_any()
+    assert taxonomy is not None
+    target = root / SCHEMA_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(json_schema(taxonomy), indent=2, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    return target
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    target = write_schema(_root(args))
+    print(f"Wrote {target.relative_to(_root(args))}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build_site.py",
@@ -170,8 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
         "render", help="write all pages as plain Markdown into a folder, for other renderers")
     render.add_argument("--out", required=True, help="output folder")
     render.set_defaults(func=cmd_render)
-    return parser
+    new = commands.add_parser(
+        "new", help="add a PDF to a collection with a pre-filled resource file")
+    new.add_argument("pdf", help="the PDF to add")
+    new.add_argument("--collection", required=True,
+                     help="collection or section id (see taxonomy.yml), e.g. issue-briefs")
+    new.add_argument("--slug", help="id and file name to use (default: from the PDF's name)")
+    new.set_defaults(func=cmd_new)
 
+    schema = commands.add_parser(
+        "schema", help="regenerate schema/resource.schema.json for editors' YAML tools")
+    schema.set_defaults(func=cmd_schema)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
