@@ -198,9 +198,9 @@ def _check_collection(resources: list[Resource], problems: Problems) -> list[Res
 
 def _check_pdfs(
     resources: list[Resource], stray_pdfs: list[Path], cache_dir: Path | None,
-    problems: Problems,
+    problems: Problems, thumbs_dir: Path | None = None,
 ) -> None:
-    from bsla.pdf import PdfFailure, read_pdf_facts
+    from bsla.pdf import PdfFailure, read_pdf_facts, thumbnail_path
 
     wanted = {r.file.resolve(): r for r in resources if r.file is not None}
     for pdf in stray_pdfs:
@@ -209,7 +209,8 @@ def _check_pdfs(
                          "add a YAML file with 'file: " + pdf.name + "' (python build_site.py new "
                          "can write one) or remove the PDF", code="orphan-pdf")
     with_files = [r for r in resources if r.file is not None]
-    facts = read_pdf_facts([r.file for r in with_files], cache_dir)  # type: ignore[misc]
+    facts = read_pdf_facts([r.file for r in with_files], cache_dir,  # type: ignore[misc]
+                           thumbs_dir=thumbs_dir)
     for r in with_files:
         result = facts[r.file]  # type: ignore[index]
         if isinstance(result, PdfFailure):
@@ -217,9 +218,12 @@ def _check_pdfs(
                          f"{result.message}", result.hint, code=f"pdf-{result.code}")
         else:
             r.pdf = result
+            cover = thumbnail_path(thumbs_dir, result.sha256)
+            r.cover = cover if cover is not None and cover.is_file() else None
 
 
-def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool = True) -> Catalog:
+def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool = True,
+                 thumbs_dir: Path | None = None) -> Catalog:
     """Load, validate and enrich the whole catalog; raise LibraryError listing all problems."""
     root = root.resolve()
     problems = Problems(root)
@@ -245,7 +249,7 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
     resources = _check_collection(resources, problems)
     if read_pdfs:
         _check_pdfs(resources, [p for p in stray_pdfs if p.resolve() not in claimed_pdfs],
-                    cache_dir, problems)
+                    cache_dir, problems, thumbs_dir)
     problems.raise_if_any()
     resources.sort(key=_display_order(taxonomy))
     return Catalog(root, taxonomy, resources)
