@@ -43,8 +43,12 @@ new: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python build_site.py schema
 
+# axe-core for the accessibility tests, from the lock file (no browser is downloaded).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 # Browser tests use Debian's Chromium; never a browser downloaded by a test tool.
-browser-deps:
+browser-deps: node_modules/.package-lock.json
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

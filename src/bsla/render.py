@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,19 @@ def front_matter_text(text: str) -> str:
     return str(escape(text))
 
 
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def markdown_text(text: str) -> Markup:
+    """Editor text as literal Markdown inline text: no markup, no HTML, no links.
+
+    Page titles are Markdown headings so that they enter the page's table of
+    contents, which is what gives Material's skip link its target.
+    """
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(MARKDOWN_SPECIALS.sub(r"\\\1", text))
+
+
 def human_size(size: int) -> str:
     value = float(size)
     for unit in ("bytes", "KB", "MB", "GB"):
@@ -194,7 +208,8 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(summary_html=summary_html, plain_text=plain_text,
-                                human_size=human_size, yaml_str=yaml_str)
+                                human_size=human_size, yaml_str=yaml_str,
+                                markdown_text=markdown_text)
         self.env.globals.update(label=self.label, taxonomy=catalog.taxonomy, term=self.term,
                                 lang=lang, resource_uri=resource_src_uri,
                                 listing_uri=listing_src_uri)
