@@ -21,8 +21,9 @@ REPORT_TYPES = {"report", "issue-brief", "reflection-paper"}
 
 def json_ld_script(data: dict[str, Any]) -> Markup:
     text = json.dumps(data, ensure_ascii=False, indent=None, sort_keys=False)
-    # "</" would end the <script> element early; JSON allows the escaped form.
-    text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    # "</script" would end the element early and "<!--" changes how HTML parses
+    # script text; JSON's \u escapes keep the same data with no "<" at all.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 
