@@ -37,6 +37,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(FORMATTERS["json"]([]))
     else:
         print(catalog.summary_line())
+    if args.accessibility:
+        from bsla.accessibility import report_table
+
+        print(report_table(catalog))
     return 0
 
 
@@ -236,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="validate every resource and its PDF")
+    check.add_argument("--accessibility", action="store_true",
+                       help="also print how accessible each deposited PDF is")
     check.set_defaults(func=cmd_check)
 
     build = commands.add_parser("build", help="build the site (atomically) into site/")

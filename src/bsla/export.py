@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from bsla.accessibility import CHECKS, assess
 from bsla.catalog import Catalog
 from bsla.schema import FIELDS, Resource, json_schema
 
@@ -43,6 +44,9 @@ def resource_record(resource: Resource, root: Path, url_for: UrlFor) -> dict[str
                          if resource.pdf is not None else None)
     record["pdf"] = ({name: getattr(resource.pdf, name) for name in PDF_FACT_FIELDS}
                      if resource.pdf is not None else None)
+    access = assess(resource)
+    record["pdf_accessibility"] = (
+        {"passed": access.passed, "missing": access.missing} if access is not None else None)
     return record
 
 
@@ -64,7 +68,7 @@ def catalog_json(catalog: Catalog, url_for: UrlFor, *, generated: str) -> str:
 def csv_columns() -> list[str]:
     names = [spec.name for spec in FIELDS]
     return [*names, "collection", "section", "page_url", "pdf_url",
-            *(f"pdf_{name}" for name in PDF_FACT_FIELDS)]
+            *(f"pdf_{name}" for name in PDF_FACT_FIELDS), "pdf_accessibility_missing"]
 
 
 def catalog_csv(catalog: Catalog, url_for: UrlFor) -> str:
@@ -78,6 +82,8 @@ def catalog_csv(catalog: Catalog, url_for: UrlFor) -> str:
         row = {key: CSV_LIST_SEPARATOR.join(value) if isinstance(value, list) else value
                for key, value in record.items()}
         row.update({f"pdf_{name}": facts.get(name) for name in PDF_FACT_FIELDS})
+        access = row.pop("pdf_accessibility", None) or {}
+        row["pdf_accessibility_missing"] = CSV_LIST_SEPARATOR.join(access.get("missing", []))
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return buffer.getvalue()
 
@@ -96,6 +102,12 @@ def record_schema(catalog: Catalog) -> dict[str, Any]:
         "section": nullable_string,
         "page_url": {"type": "string"},
         "pdf_url": nullable_string,
+        "pdf_accessibility": {"anyOf": [{"type": "null"}, {
+            "type": "object",
+            "required": ["passed", "missing"],
+            "properties": {key: {"type": "array", "items": {"enum": list(CHECKS)}}
+                           for key in ("passed", "missing")},
+        }]},
         "pdf": {"anyOf": [{"type": "null"}, {
             "type": "object",
             "required": ["sha256", "bytes", "pages"],

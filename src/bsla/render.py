@@ -21,6 +21,7 @@ import nh3
 import yaml
 from markupsafe import Markup, escape
 
+from bsla.accessibility import assess
 from bsla.catalog import Catalog
 from bsla.errors import LibraryError, Problems
 from bsla.load import load_yaml_file
@@ -264,6 +265,7 @@ class Renderer:
             title_meta=front_matter_text(resource.title),
             description_meta=front_matter_text(plain_text(resource.summary, 300)),
             citations=citations(resource, self.absolute(src_uri), self.label),
+            pdf_access=assess(resource),
             cover=COVER_FILE if resource.cover is not None else None,
             placeholder=url_between(src_uri, PLACEHOLDER_IMAGE, self.use_directory_urls),
         )

@@ -119,6 +119,8 @@ def test_catalog_json_validates_against_the_published_schema(site):
 
     assert records["flyer"]["pdf"]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert records["pending"]["pdf"] is None and records["pending"]["status"] == "not-deposited"
+    assert records["flyer"]["pdf_accessibility"]["missing"] == ["tagged", "language", "title"]
+    assert records["pending"]["pdf_accessibility"] is None
     broken = json.loads(json.dumps(document))
     broken["resources"][0]["type"] = "brochure"
     with pytest.raises(jsonschema.ValidationError):
