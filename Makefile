@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint browser-deps clean new schema install install-test
+.PHONY: serve build check test lint browser-deps clean new schema install install-test audit linkcheck
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,16 @@ lint: $(TEST_STAMP)
 test: $(TEST_STAMP) browser-deps
 	$(BIN)/ruff check src tests build_site.py
 	$(BIN)/python -m pytest -n 2 -q
+
+# Known vulnerabilities in the installed dependencies. Needs the vulnerability
+# database service, so it runs in the GitHub workflow rather than in `make test`.
+audit: $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet "pip-audit>=2.7"
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+
+# External links in the metadata (uses the network; never part of a build).
+linkcheck: $(STAMP)
+	$(BIN)/python build_site.py linkcheck
 
 clean:
 	rm -rf site .cache

@@ -229,6 +229,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_linkcheck(args: argparse.Namespace) -> int:
+    from bsla.links import check_external
+
+    root = _root(args)
+    catalog = load_catalog(root, cache_dir=root / ".cache/bsla/pdf")
+    results = check_external(catalog, timeout=args.timeout, total=args.budget,
+                             workers=args.workers)
+    bad = [r for r in results if not r.ok]
+    for result in bad:
+        for source in result.sources:
+            print(f"{source}: {result.url}: {result.detail} (check the address, or replace "
+                  "it with a working or archived copy)", file=sys.stderr)
+    print(f"{len(results) - len(bad)} of {len(results)} external links answered.")
+    return 1 if bad else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build_site.py",
@@ -282,6 +298,13 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--against", help="catalog.json to compare with (default: "
                         "site/catalog.json)")
     verify.set_defaults(func=cmd_verify)
+
+    linkcheck = commands.add_parser(
+        "linkcheck", help="check the external web addresses in the metadata (uses the network)")
+    linkcheck.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    linkcheck.add_argument("--budget", type=float, default=120.0, help="seconds in all")
+    linkcheck.add_argument("--workers", type=int, default=8, help="requests at once")
+    linkcheck.set_defaults(func=cmd_linkcheck)
 
     schema = commands.add_parser(
         "schema", help="regenerate schema/resource.schema.json for editors' YAML tools")

@@ -29,7 +29,8 @@ from bsla.build import (
     swap_into_place,
     write_generated,
 )
-from bsla.errors import LibraryError
+from bsla.errors import LibraryError, format_text
+from bsla.links import check_site_links
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
@@ -106,6 +107,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_post_build(config: MkDocsConfig) -> None:
     state = _state(config)
+    if _command != "serve":
+        # Live previews skip this; every real build checks the raw-HTML links
+        # MkDocs cannot see, before the site is swapped into place.
+        broken = check_site_links(Path(config.site_dir), site_url=config.site_url)
+        if broken:
+            raise PluginError(format_text(broken.sorted()))
     if state.final_site_dir is not None:
         swap_into_place(Path(config.site_dir), state.final_site_dir)
         config.site_dir = str(state.final_site_dir)

@@ -1,0 +1,91 @@
+"""Internal link integrity of built sites, and the opt-in external link check."""
+
+from __future__ import annotations
+
+import http.server
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from bsla.catalog import load_catalog
+from bsla.links import check_external, check_site_links
+from tests.conftest import REPO
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_broken_links_anchors_and_orphans(tmp_path):
+    site = tmp_path / "site"
+    write(site / "index.html", '<a href="resources/a/">A</a> <a href="missing/">x</a>'
+          '<a href="resources/a/#cite">ok</a> <a href="resources/a/#nope">bad</a>'
+          '<a href="https://example.org/">ext</a> <img src="logo.png">')
+    write(site / "resources/a/index.html", '<h2 id="cite">Cite</h2><a href="../../">home</a>')
+    write(site / "resources/b/index.html", "<p>nobody links here</p>")
+    write(site / "resources/old/index.html", '<meta http-equiv="refresh" content="0; url=../a/">'
+          '<a href="../a/">a</a>')
+    problems = {(p.path, p.code, p.message) for p in check_site_links(site)}
+    assert problems == {
+        ("index.html", "broken-link", "links to 'missing/', which is not in the site"),
+        ("index.html", "broken-link", "links to 'logo.png', which is not in the site"),
+        ("index.html", "broken-anchor",
+         "links to '#nope' in 'resources/a/#nope', but that anchor does not exist"),
+        ("resources/b/index.html", "orphan-page",
+         "no page of the site links to this resource page"),
+    }
+
+
+def test_the_bundled_site_has_no_broken_links(tmp_path):
+    from bsla.cli import build_site
+
+    site = tmp_path / "site"
+    build_site(REPO, site)  # raises if the post-build link check finds anything
+    assert not check_site_links(site)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def _answer(self):
+        if self.path.startswith("/slow"):
+            time.sleep(3)
+        status = 200 if self.path.startswith("/ok") else 404
+        self.send_response(status)
+        self.end_headers()
+
+    do_HEAD = _answer
+    do_GET = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_linkcheck_reports_dead_and_slow_links_on_their_lines(project, local_server):
+    ib = "briefs/issue-briefs"
+    project.resource(ib, "good", url=f"{local_server}/ok", status="available")
+    project.resource(ib, "gone", url=f"{local_server}/gone", status="available")
+    project.resource(ib, "slow", summary=f'"See [this]({local_server}/slow/page)."')
+    results = {r.url: r for r in check_external(load_catalog(project.root), timeout=0.5,
+                                                total=20)}
+    assert results[f"{local_server}/ok"].ok
+    assert results[f"{local_server}/gone"].detail == "HTTP 404"
+    assert results[f"{local_server}/gone"].sources == (f"{ib}/gone.yml:5",)
+    assert not results[f"{local_server}/slow/page"].ok
+    assert results[f"{local_server}/slow/page"].sources == (f"{ib}/slow.yml:4",)
+    cli = subprocess.run([sys.executable, str(REPO / "build_site.py"), "linkcheck",
+                          "--timeout", "0.5"], cwd=project.root, capture_output=True,
+                         text=True, timeout=60)
+    assert cli.returncode == 1
+    assert f"{ib}/gone.yml:5: {local_server}/gone: HTTP 404" in cli.stderr
+    assert "1 of 3 external links answered." in cli.stdout
