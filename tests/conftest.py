@@ -31,6 +31,24 @@ def make_pdf(path: Path, pages: int = 1, *, title: str | None = None,
     return path
 
 
+def make_accessible_pdf(path: Path, source: Path) -> Path:
+    """A copy of `source` marked as tagged, with a language and a title viewers show."""
+    from pypdf import PdfWriter
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=source)
+    root = writer._root_object
+    root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    root[NameObject("/StructTreeRoot")] = writer._add_object(
+        DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")}))
+    root[NameObject("/Lang")] = TextStringObject("en-US")
+    root[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer.write(str(path))
+    return path
+
+
 class Project:
     """A library project in a temp folder: real taxonomy, labels, docs and mkdocs.yml."""
 

@@ -3,24 +3,9 @@
 import subprocess
 import sys
 
-from pypdf import PdfWriter
-from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
-
 from bsla.accessibility import assess, report_table
 from bsla.build import prepare
-from tests.conftest import REPO, make_pdf
-
-
-def accessible_pdf(path, plain):
-    writer = PdfWriter(clone_from=plain)
-    root = writer._root_object
-    root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-    root[NameObject("/StructTreeRoot")] = writer._add_object(
-        DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")}))
-    root[NameObject("/Lang")] = TextStringObject("en-US")
-    root[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    writer.write(str(path))
+from tests.conftest import REPO, make_accessible_pdf, make_pdf
 
 
 def test_report_from_the_pdfs(project, tmp_path):
@@ -28,7 +13,7 @@ def test_report_from_the_pdfs(project, tmp_path):
     plain = make_pdf(tmp_path / "plain.pdf", 2, title="Governance brief",
                      text="Plenty of readable words on every page of this brief")
     folder.mkdir(parents=True)
-    accessible_pdf(folder / "good.pdf", plain)
+    make_accessible_pdf(folder / "good.pdf", plain)
     project.resource("briefs/issue-briefs", "good", extra="file: good.pdf\n", status="available")
     project.resource("briefs/issue-briefs", "scan", pdf_pages=3, text="")
     state = prepare(project.root)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
-from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import NameObject
 
 from bsla import pdf as pdf_stage
 from bsla.pdf import PdfFacts, PdfFailure, read_pdf_facts
-from tests.conftest import make_pdf
+from tests.conftest import make_accessible_pdf, make_pdf
 
 
 def facts_of(path: Path, **kwargs) -> PdfFacts | PdfFailure:
@@ -94,17 +94,7 @@ def test_too_large_is_refused_before_parsing(tmp_path):
 
 
 def test_accessibility_flags(tmp_path):
-    writer = PdfWriter(clone_from=make_pdf(tmp_path / "plain.pdf"))
-    root = writer._root_object
-    root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-    root[NameObject("/StructTreeRoot")] = writer._add_object(
-        DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")}))
-    root[NameObject("/Lang")] = TextStringObject("en-US")
-    root[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    path = tmp_path / "tagged.pdf"
-    with path.open("wb") as handle:
-        writer.write(handle)
+    path = make_accessible_pdf(tmp_path / "tagged.pdf", make_pdf(tmp_path / "plain.pdf"))
     tagged = facts_of(path)
     plain = facts_of(tmp_path / "plain.pdf")
     assert (tagged.tagged, tagged.lang, tagged.display_doc_title) == (True, "en-US", True)
