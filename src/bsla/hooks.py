@@ -30,6 +30,7 @@ from bsla.build import (
     write_generated,
 )
 from bsla.errors import LibraryError
+from bsla.search import write_search_index
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
@@ -100,6 +101,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_post_build(config: MkDocsConfig) -> None:
     state = _state(config)
+    try:
+        indexed = write_search_index(state.renderer, Path(config.site_dir),
+                                     use_directory_urls=config.use_directory_urls)
+    except LibraryError as exc:
+        raise PluginError(str(exc)) from None
+    log.info(f"Search index: {indexed} resources")
     if state.final_site_dir is not None:
         swap_into_place(Path(config.site_dir), state.final_site_dir)
         config.site_dir = str(state.final_site_dir)
