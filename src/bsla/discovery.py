@@ -102,7 +102,6 @@ def search_page(renderer: Renderer) -> GeneratedPage:
     content = renderer.render_template(
         "search.md.j2",
         facets=facets,
-        total=len(renderer.catalog.resources),
         script_labels=json.dumps(script_labels, ensure_ascii=False),
         script=SEARCH_SCRIPT,
         pagefind=PAGEFIND_SCRIPT,
