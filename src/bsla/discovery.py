@@ -12,10 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import yaml
+
 from bsla.paging import paginate
 from bsla.render import SEARCH_SRC_URI, GeneratedPage, Renderer, front_matter_text
 from bsla.schema import Resource
-from bsla.search import FACETS, FacetValue, facet_values, matching
+from bsla.search import EVERY_RECORD_WORD, FACETS, FacetValue, facet_values, matching
 from bsla.tags import TAGS_DIR, tag_slug, tag_src_uri, tags_index_src_uri
 
 MATRIX_SRC_URI = "matrix.md"
@@ -105,6 +107,7 @@ def search_page(renderer: Renderer) -> GeneratedPage:
         script_labels=json.dumps(script_labels, ensure_ascii=False),
         script=SEARCH_SCRIPT,
         pagefind=PAGEFIND_SCRIPT,
+        every_word=EVERY_RECORD_WORD,
         href=_href(renderer, SEARCH_SRC_URI),
         title_meta=front_matter_text(renderer.label("search_title")),
     )
@@ -138,7 +141,10 @@ def tag_groups(resources: list[Resource]) -> dict[str, tuple[str, list[Resource]
 def tag_pages(renderer: Renderer) -> list[GeneratedPage]:
     groups = tag_groups(renderer.catalog.resources)
     index_uri = tags_index_src_uri()
-    pages = [GeneratedPage(f"{TAGS_DIR}/.pages", "nav:\n  - index.md\n"), GeneratedPage(
+    # Keyword pages stay out of the navigation; only their index is in it.
+    nav = yaml.safe_dump({"title": renderer.label("tags_title"), "nav": ["index.md"]},
+                         allow_unicode=True, sort_keys=False)
+    pages = [GeneratedPage(f"{TAGS_DIR}/.pages", nav), GeneratedPage(
         index_uri,
         renderer.render_template(
             "tags.md.j2",

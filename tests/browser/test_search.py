@@ -6,7 +6,9 @@ on 127.0.0.1; every test also checks that the page made no external request.
 
 from __future__ import annotations
 
+import itertools
 import re
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +26,23 @@ GOVERNANCE = "compendium/leadership-governance"
 OUTREACH = "compendium/outreach-engagement"
 BRIEFS = "briefs/issue-briefs"
 PAGE_SIZE = 3
+
+
+def wordy_pdf(path: Path) -> None:
+    """A PDF of many distinct pseudo-words, drawn line by line (no text wrapping: fast)."""
+    from fpdf import FPDF
+
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qu", "dr"]
+    words = ["".join(parts) for parts in itertools.product(syllables, repeat=4)]
+    lines = [" ".join(words[i:i + 14]) for i in range(0, len(words), 14)]
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=7)
+    for start in range(0, len(lines), 70):
+        pdf.add_page()
+        for number, line in enumerate(lines[start:start + 70]):
+            pdf.text(10, 10 + number * 3.8, line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +71,10 @@ def library(tmp_path_factory):
         project.resource(folder, rid, pdf_pages=1, text=f"Body of {rid}",
                          capacities=capacities, language=language,
                          summary=f'"Working on governance together, part {rid}."')
+    # Twenty thousand distinct words, so Pagefind splits its index into several chunks.
+    wordy_pdf(project.root / "compendium/initiative-wide/wordy.pdf")
+    project.resource("compendium/initiative-wide", "wordy", status="available",
+                     file="wordy.pdf")
     site = project.root / "site"
     build_site(project.root, site)
     base, server = serve_directory(site)
@@ -197,6 +220,23 @@ def test_no_results_explains_what_to_relax(page, library):
     settle(page)
     assert result_ids(page) == ["pdf-only"]
     assert "language=" not in page.url
+    assert page.external_requests == []
+
+
+def test_a_view_with_filters_only_loads_one_index_chunk(page, library):
+    project, base, catalog = library
+    chunks = list((project.root / "site/pagefind/index").iterdir())
+    assert len(chunks) >= 3
+    loaded: list[str] = []
+    page.on("requestfinished", lambda request: loaded.append(request.url))
+    page.goto(base + "search/?capacity=effective-collaboration")
+    settle(page)
+    expected = {r.id for r in matching(catalog, {"capacity": ["effective-collaboration"]})}
+    assert set(result_ids(page)) == expected
+    assert len([url for url in loaded if "/pagefind/index/" in url]) == 1
+    # Without search words a result shows its summary, not an excerpt of the index.
+    summaries = page.locator("[data-results] .bsla-result__excerpt").all_inner_texts()
+    assert all(text.startswith("Working on governance together") for text in summaries)
     assert page.external_requests == []
 
 

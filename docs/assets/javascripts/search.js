@@ -22,6 +22,9 @@ function fill(template, values) {
 
 async function start(root) {
   const labels = JSON.parse(root.dataset.labels);
+  // Every record carries this word: a view with filters but no words searches for
+  // it, because a search for nothing makes Pagefind load its whole index.
+  const everyWord = root.dataset.everyWord;
   const searchForm = root.querySelector("[data-search-form]");
   const input = searchForm.querySelector("input[name=q]");
   const facetsForm = root.querySelector("[data-facets]");
@@ -50,6 +53,7 @@ async function start(root) {
 
   let runNumber = 0;
   let results = [];
+  let withWords = false;
   let shown = 0;
   let typingTimer = null;
   let typingEntry = false;
@@ -117,7 +121,7 @@ async function start(root) {
   async function run(state) {
     const mine = ++runNumber;
     const active = facetIds.filter((facet) => state.filters[facet].length);
-    const term = state.q || null;
+    const term = state.q || everyWord;
     const slow = window.setTimeout(() => {
       if (mine === runNumber) status.textContent = labels.search_loading;
     }, 400);
@@ -129,10 +133,11 @@ async function start(root) {
         leftOut[facet] = await pagefind.search(term, pagefindOptions(state, facet));
       }
       let withoutWords = null;
-      if (term && main.results.length === 0) {
-        withoutWords = await pagefind.search(null, pagefindOptions(state, null));
+      if (state.q && main.results.length === 0) {
+        withoutWords = await pagefind.search(everyWord, pagefindOptions(state, null));
       }
       if (mine !== runNumber) return;
+      window.clearTimeout(slow);
       showCounts(main, leftOut);
       results = main.results;
       shown = 0;
@@ -140,6 +145,7 @@ async function start(root) {
       showStatus(state, active);
       showRelax(state, active, leftOut, withoutWords);
       clear.hidden = active.length === 0;
+      withWords = Boolean(state.q);
       await showMore(false, mine);
     } finally {
       window.clearTimeout(slow);
@@ -240,7 +246,9 @@ async function start(root) {
     meta.textContent = [data.meta.kind, data.meta.place, data.meta.date].filter(Boolean).join(" · ");
     const excerpt = document.createElement("p");
     excerpt.className = "bsla-result__excerpt";
-    excerpt.append(...excerptNodes(data.excerpt || ""));
+    // Without search words there is nothing to highlight: show the summary.
+    if (withWords) excerpt.append(...excerptNodes(data.excerpt || ""));
+    else excerpt.textContent = data.meta.summary || "";
     item.append(title, meta, excerpt);
     return item;
   }
@@ -262,7 +270,7 @@ async function start(root) {
       if (piece === "<mark>") marked = true;
       else if (piece === "</mark>") marked = false;
       else if (piece) {
-        const text = decoded(piece);
+        const text = decoded(piece).replace(everyWord, "");
         if (marked) {
           const mark = document.createElement("mark");
           mark.textContent = text;
