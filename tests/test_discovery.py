@@ -261,3 +261,14 @@ def test_tag_pages_list_their_resources(project):
     assert 'href="participacion/"' in index
     resource = pages["resources/a/index.md"]
     assert '<a href="../../tags/budget/">budget</a>' in resource
+
+
+def test_index_command_adds_search_to_a_site_built_elsewhere(project, tmp_path, capsys):
+    from bsla.cli import main
+
+    project.resource(GOVERNANCE, "kit", pdf_pages=1, text="Lantern orchard memo")
+    site = tmp_path / "elsewhere"
+    site.mkdir()
+    assert main(["--root", str(project.root), "index", "--site-dir", str(site)]) == 0
+    assert "Indexed 1 resources" in capsys.readouterr().out
+    assert any("orchard" in f for f in fragments(site))
