@@ -143,12 +143,20 @@ def test_decompression_bomb_hits_the_memory_limit_not_the_machine(tmp_path):
     bomb = decompression_bomb(tmp_path / "bomb.pdf", 300)
     assert bomb.stat().st_size < 2 * 1024 * 1024
     fine = make_pdf(tmp_path / "fine.pdf")
-    results = read_pdf_facts([bomb, fine], None, memory_mb=200, workers=1, timeout=20)
-    # pypdf caps inflation itself; either way the bomb yields no text and no crash.
-    outcome = results[bomb]
-    assert (isinstance(outcome, PdfFailure) and outcome.code == "memory") or \
-        (isinstance(outcome, PdfFacts) and outcome.text_chars == 0)
+    results = read_pdf_facts([bomb, fine], None, workers=1, timeout=20)
+    assert isinstance(results[bomb], PdfFailure) and results[bomb].code == "too-large"
+    assert "decompression bomb" in results[bomb].message
     assert isinstance(results[fine], PdfFacts)
+
+
+def test_thousands_of_pages_are_refused(tmp_path):
+    writer = PdfWriter()
+    for _ in range(5000):
+        writer.add_blank_page(100, 100)
+    path = tmp_path / "many.pdf"
+    writer.write(str(path))
+    result = facts_of(path)
+    assert isinstance(result, PdfFailure) and result.code == "too-many-pages"
 
 
 def test_a_worker_killed_by_the_memory_limit_is_reported_and_replaced(tmp_path):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bsla.accessibility import CHECKS
 from bsla.errors import LibraryError, Problems
 from bsla.render import TEMPLATES, load_labels
 from bsla.taxonomy import VOCABULARIES, load_taxonomy
@@ -34,6 +35,7 @@ def test_every_label_a_template_uses_exists_in_both_languages():
     for template in Path(TEMPLATES).rglob("*.j2"):
         used |= set(re.findall(r"label\('([a-z_]+)'[,)]", template.read_text("utf-8")))
     used |= {f"field_{facet}" for facet in ("capacities", "focus_areas", "audiences")}
+    used |= {f"pdf_check_{check}" for check in CHECKS}
     assert used, "no label() calls found: the pattern is out of date"
     missing = sorted(key for key in used if key not in labels)
     assert missing == []

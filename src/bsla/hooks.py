@@ -62,7 +62,8 @@ def _state(config: MkDocsConfig) -> BuildState:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     try:
-        state = prepare(root, use_directory_urls=config.use_directory_urls)
+        state = prepare(root, use_directory_urls=config.use_directory_urls,
+                        site_url=config.site_url or None)
     except LibraryError as exc:
         raise PluginError(str(exc)) from None
     _states.clear()
@@ -91,9 +92,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    state = _state(config)
+    head = state.heads.get(page.file.src_uri)
+    if head is not None:
+        # Read by docs/overrides/main.html into <head>; escaped by the engine.
+        page.meta["bsla_head"] = head
     if page.file.src_uri != "index.md":
         return markdown
-    block = _state(config).renderer.home_block()
+    block = state.renderer.home_block()
     if HOME_MARKER in markdown:
         return markdown.replace(HOME_MARKER, block, 1)
     return markdown.rstrip() + "\n\n" + block

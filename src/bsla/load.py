@@ -181,22 +181,22 @@ def parse_yaml(path: Path, text: str) -> Document:
 
 def safe_file_problem(path: Path, root: Path) -> tuple[str, str] | None:
     """Why a path must not be read (symlink, outside the project, not a file), or None."""
-    try:
-        resolved = path.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError):
-        if path.is_symlink():
-            return ("the file is a symbolic link", "replace the link with the real file")
-        return ("the file does not exist", "check the file name and folder")
     root = root.resolve()
-    if not resolved.is_relative_to(root):
-        return ("the path points outside the project folder", "keep files inside the repository")
     current = path if path.is_absolute() else root / path
-    # Walk every component: a symlinked folder is as dangerous as a symlinked file.
+    # Walk every component: a symlinked folder is as dangerous as a symlinked file,
+    # and naming the link is a clearer message than where it happens to point.
     for part in [current, *current.parents]:
         if part == root or not part.is_relative_to(root):
             break
         if part.is_symlink():
-            return ("the path goes through a symbolic link", "replace the link with a real file")
+            return ("the path is or goes through a symbolic link",
+                    "replace the link with the real file")
+    try:
+        resolved = path.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        return ("the file does not exist", "check the file name and folder")
+    if not resolved.is_relative_to(root):
+        return ("the path points outside the project folder", "keep files inside the repository")
     if not resolved.is_file():
         return ("the path is not a regular file", "point at a file, not a folder")
     return None

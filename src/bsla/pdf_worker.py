@@ -16,6 +16,8 @@ import warnings
 from typing import Any
 
 MAX_TEXT_PAGES = 2000
+# A toolkit or brief runs to tens of pages; thousands signal a crafted or wrong file.
+MAX_PAGES = 3000
 TEXT_CAP = 200_000
 DATE_RE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 
@@ -51,8 +53,32 @@ def _is_true(value: Any) -> bool:
     return value is not None and str(value).lower() == "true"
 
 
+THUMB_WIDTH = 240
+
+
+def render_thumbnail(path: str, target: str) -> None:
+    """First page as a small PNG (pypdfium2 renders far faster than any pure-Python way)."""
+    import os
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        page = document[0]
+        width = page.get_width() or 1
+        bitmap = page.render(scale=THUMB_WIDTH / width)
+        image = bitmap.to_pil()
+        image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
+        tmp = f"{target}.{os.getpid()}.tmp"
+        image.convert("RGB").save(tmp, format="PNG", optimize=True)
+        os.replace(tmp, target)
+    finally:
+        document.close()
+
+
 def read_one(path: str) -> dict[str, Any]:
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
 
     reader = PdfReader(path, strict=False)
     encrypted = bool(reader.is_encrypted)
@@ -67,6 +93,11 @@ def read_one(path: str) -> dict[str, Any]:
                     "hint": "save an unprotected copy (File > Save As, without a password) "
                             "and use that"}
     pages = len(reader.pages)
+    if pages > MAX_PAGES:
+        return {"failure": "too-many-pages",
+                "message": f"the PDF has {pages:,} pages; the library accepts at most "
+                           f"{MAX_PAGES:,}",
+                "hint": "check it is the right file; split a very long document into parts"}
     info = None
     try:
         info = reader.metadata
@@ -97,9 +128,19 @@ def read_one(path: str) -> dict[str, Any]:
         if index >= MAX_TEXT_PAGES:
             break
         try:
+            # extract_text() swallows pypdf's decompression limit and returns "";
+            # decoding the contents first lets a bomb surface as LimitReachedError.
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
             text = " ".join((page.extract_text() or "").split())
         except MemoryError:
             raise
+        except LimitReachedError:
+            return {"failure": "too-large",
+                    "message": "part of the PDF expands far beyond its file size when read "
+                               "(a 'decompression bomb'), so it was not processed",
+                    "hint": "re-export the PDF from the original document, then replace it"}
         except Exception:
             continue
         if text:
@@ -121,6 +162,15 @@ def main() -> None:
         try:
             job = json.loads(line)
             reply = read_one(job["path"])
+            if job.get("thumbnail") and "facts" in reply:
+                try:
+                    render_thumbnail(job["path"], job["thumbnail"])
+                except MemoryError:
+                    raise
+                except Exception:
+                    # A page that renders badly only costs the cover image;
+                    # the page falls back to the placeholder.
+                    pass
         except MemoryError:
             reply = {"failure": "memory",
                      "message": "the PDF needs too much memory to read and was skipped",

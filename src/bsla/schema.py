@@ -119,6 +119,7 @@ class Resource:
     related: list[str] = field(default_factory=list)
     former_ids: list[str] = field(default_factory=list)
     pdf: Any = None  # bsla.pdf.PdfFacts once read
+    cover: Path | None = None  # first-page image, when one could be rendered
 
     @property
     def year(self) -> str | None:
@@ -317,7 +318,9 @@ def validate_resource(
         if name in FIELDS_BY_NAME and name not in values and name not in doc.data:
             values[name] = default
     status = values.get("status", "available")
-    if status == "available" and "file" not in doc.data and "url" not in doc.data:
+    status_is_valid = "status" in values or "status" not in doc.data
+    if status == "available" and status_is_valid and "file" not in doc.data \
+            and "url" not in doc.data:
         checker.problem("status" if "status" in doc.data else "title",
                         "the resource has no 'file' and no 'url'",
                         "add the PDF with 'file: name.pdf', a web address with 'url:', or mark "
