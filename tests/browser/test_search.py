@@ -273,3 +273,24 @@ def test_listings_list_everything_without_javascript(browser, library):
     assert not tab.locator("[data-facets]").is_visible()
     context.close()
     assert external == []
+
+
+@pytest.mark.parametrize("path", [
+    "search/?q=governance",
+    f"search/?q={PDF_PHRASE.split()[0]}&language=es",
+    "search/?capacity=effective-collaboration",
+    "matrix/",
+    "tags/",
+    "compendium/outreach-engagement/page-2/",
+])
+def test_no_axe_violations_on_discovery_pages(page, library, path):
+    from tests.browser.test_accessibility import AXE, axe_violations
+
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run `make test` (it runs npm ci)")
+    _, base, _ = library
+    page.goto(base + path)
+    if path.startswith("search/"):
+        settle(page)
+    assert axe_violations(page) == []
+    assert page.external_requests == []
