@@ -43,7 +43,7 @@ class Catalog:
             self._placed[resource.placement_id].append(resource)
             if resource.section:
                 self._placed[resource.collection.id].append(resource)
-        self._related_cache: dict[str, list[Resource]] = {}
+        self._related_cache: dict[tuple[str, int], list[Resource]] = {}
 
     def in_placement(self, placement_id: str) -> list[Resource]:
         """Resources of a collection (all its sections) or of one section, in display order."""
@@ -63,11 +63,12 @@ class Catalog:
     def related(self, resource: Resource, limit: int = RELATED_LIMIT) -> list[Resource]:
         """Explicit `related` ids first, then the best matches by shared terms.
 
-        Ties break on id so the list never changes between builds.
+        Ties break on id so the list never changes between builds. Withdrawn
+        resources are only listed when an editor named them.
         """
-        cached = self._related_cache.get(resource.id)
+        cached = self._related_cache.get((resource.id, limit))
         if cached is not None:
-            return cached[:limit]
+            return list(cached)
         chosen = [self.by_id[i] for i in resource.related if i in self.by_id][:limit]
         taken = {resource.id, *(r.id for r in chosen)}
         scores: Counter[str] = Counter()
@@ -75,14 +76,14 @@ class Catalog:
         for facet, weight in RELATED_WEIGHTS.items():
             for term in getattr(resource, facet):
                 for other_id in index[(facet, term)]:
-                    if other_id not in taken:
+                    if other_id not in taken and self.by_id[other_id].status != "withdrawn":
                         scores[other_id] += weight
         best = heapq.nsmallest(
             limit - len(chosen), scores.items(), key=lambda item: (-item[1], item[0])
         )
         chosen += [self.by_id[other_id] for other_id, _ in best]
-        self._related_cache[resource.id] = chosen
-        return chosen
+        self._related_cache[(resource.id, limit)] = chosen
+        return list(chosen)
 
     def _term_index(self) -> dict[tuple[str, str], list[str]]:
         if not hasattr(self, "_terms"):

@@ -152,6 +152,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    from bsla.search import write_search_index
+
+    state = prepare(_root(args), use_directory_urls=not args.offline)
+    count = write_search_index(state.renderer, Path(args.site_dir),
+                               use_directory_urls=not args.offline)
+    print(f"Indexed {count} resources for search into {Path(args.site_dir) / 'pagefind'}")
+    return 0
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from bsla.scaffold import new_resource
 
@@ -277,6 +287,14 @@ def build_parser() -> argparse.ArgumentParser:
         "render", help="write all pages as plain Markdown into a folder, for other renderers")
     render.add_argument("--out", required=True, help="output folder")
     render.set_defaults(func=cmd_render)
+
+    index = commands.add_parser(
+        "index", help="write the search index into a site built by another renderer")
+    index.add_argument("--site-dir", required=True, help="the built site folder")
+    index.add_argument("--offline", action="store_true",
+                       help="the site was built with .html links (use_directory_urls: false)")
+    index.set_defaults(func=cmd_index)
+
     new = commands.add_parser(
         "new", help="add a PDF to a collection with a pre-filled resource file")
     new.add_argument("pdf", help="the PDF to add")

@@ -31,6 +31,7 @@ from bsla.build import (
 )
 from bsla.errors import LibraryError, format_text
 from bsla.links import check_site_links
+from bsla.search import write_search_index
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
@@ -107,6 +108,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_post_build(config: MkDocsConfig) -> None:
     state = _state(config)
+    try:
+        indexed = write_search_index(state.renderer, Path(config.site_dir),
+                                     use_directory_urls=config.use_directory_urls)
+    except LibraryError as exc:
+        raise PluginError(str(exc)) from None
+    log.info(f"Search index: {indexed} resources")
     if _command != "serve":
         # Live previews skip this; every real build checks the raw-HTML links
         # MkDocs cannot see, before the site is swapped into place.

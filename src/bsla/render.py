@@ -25,7 +25,9 @@ from bsla.accessibility import assess
 from bsla.catalog import Catalog
 from bsla.errors import LibraryError, Problems
 from bsla.load import load_yaml_file
+from bsla.paging import Page, paginate
 from bsla.schema import Resource, check_url
+from bsla.tags import tag_src_uri
 from bsla.taxonomy import Collection, Section
 
 LABELS_FILE = "labels.yml"
@@ -33,6 +35,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 SUMMARY_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
 LINK_SCHEMES = ("http", "https", "mailto")
 RESOURCES_DIR = "resources"
+SEARCH_SRC_URI = "search.md"
 COVER_FILE = "cover.png"
 PLACEHOLDER_IMAGE = "assets/images/cover-placeholder.svg"
 
@@ -213,7 +216,8 @@ class Renderer:
                                 markdown_text=markdown_text)
         self.env.globals.update(label=self.label, taxonomy=catalog.taxonomy, term=self.term,
                                 lang=lang, resource_uri=resource_src_uri,
-                                listing_uri=listing_src_uri)
+                                listing_uri=listing_src_uri, tag_uri=tag_src_uri,
+                                search_uri=SEARCH_SRC_URI)
 
     def absolute(self, src_uri: str) -> str:
         """The public URL of a file: absolute with site_url, else from the site root."""
@@ -246,6 +250,14 @@ class Renderer:
                          f"template error: {exc}", "fix the template")
             raise LibraryError(problems.sorted()) from None
 
+    def render_template(self, template: str, **context: Any) -> str:
+        """Render one of the engine's templates (for stages outside this module)."""
+        return self._render(template, **context)
+
+    def href_from(self, from_uri: str):
+        """A function giving relative links from the page ``from_uri`` to other files."""
+        return self._href(from_uri)
+
     def _href(self, from_uri: str):
         def href(to_uri: str) -> str:
             return url_between(from_uri, to_uri, self.use_directory_urls)
@@ -271,23 +283,40 @@ class Renderer:
         )
         return GeneratedPage(src_uri, content)
 
-    def listing_page(self, owner: Collection | Section) -> GeneratedPage:
-        src_uri = listing_src_uri(owner)
+    def listing_page(self, owner: Collection | Section,
+                     page: Page[Resource] | None = None) -> GeneratedPage:
+        src_uri = page.src_uri if page else listing_src_uri(owner)
         taxonomy = self.catalog.taxonomy
         sections = owner.sections if isinstance(owner, Collection) else ()
+        if page is None and not sections:
+            everything = self.catalog.in_placement(owner.id)
+            page = paginate(everything, max(len(everything), 1), src_uri)[0]
+        title = owner.label_in(self.lang)
+        if page and page.number > 1:
+            title = self.label("title_with_page", title=title, number=page.number)
         content = self._render(
             "listing.md.j2",
             owner=owner,
             collection=owner if isinstance(owner, Collection)
             else taxonomy.collection(owner.collection_id),
             sections=sections,
-            resources=[] if sections else self.catalog.in_placement(owner.id),
+            resources=page.items if page and not sections else [],
+            page=page,
+            scope_facet="section" if isinstance(owner, Section) else "collection",
             count=len(self.catalog.in_placement(owner.id)),
             count_of=lambda placement: len(self.catalog.in_placement(placement.id)),
             href=self._href(src_uri),
-            title_meta=front_matter_text(owner.label_in(self.lang)),
+            title_meta=front_matter_text(title),
         )
         return GeneratedPage(src_uri, content)
+
+    def listing_pages(self, owner: Collection | Section) -> list[GeneratedPage]:
+        """A collection with sections gets one page; a list of cards is split into pages."""
+        if isinstance(owner, Collection) and owner.sections:
+            return [self.listing_page(owner)]
+        pages = paginate(self.catalog.in_placement(owner.id),
+                         self.catalog.taxonomy.listing_page_size, listing_src_uri(owner))
+        return [self.listing_page(owner, page) for page in pages]
 
     def home_block(self, home_src_uri: str = "index.md") -> str:
         return self._render(
@@ -326,9 +355,13 @@ def render_site(catalog: Catalog, labels: dict[str, dict[str, str]], *,
     taxonomy = catalog.taxonomy
     pages = renderer.nav_files()
     for collection in taxonomy.collections:
-        pages.append(renderer.listing_page(collection))
-        pages.extend(renderer.listing_page(s) for s in collection.sections)
+        pages.extend(renderer.listing_pages(collection))
+        for section in collection.sections:
+            pages.extend(renderer.listing_pages(section))
     pages.extend(renderer.resource_page(r) for r in catalog.resources)
+    from bsla.discovery import discovery_pages  # it builds on this module
+
+    pages.extend(discovery_pages(renderer))
     files = [
         CopiedFile(f"{RESOURCES_DIR}/{r.id}/{pdf_file_name(r)}", r.file)
         for r in catalog.resources

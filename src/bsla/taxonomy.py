@@ -12,6 +12,9 @@ from bsla.load import Document, load_yaml_file
 LANGUAGES = ("en", "es")
 # Vocabularies that resources refer to by id, in the order the site shows them.
 VOCABULARIES = ("capacities", "focus_areas", "types", "audiences", "languages", "statuses")
+# Used when taxonomy.yml has no `site: listing_page_size`.
+DEFAULT_LISTING_PAGE_SIZE = 50
+MAX_LISTING_PAGE_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class Taxonomy:
     collections: tuple[Collection, ...]
     vocabularies: dict[str, dict[str, Term]]
     defaults: dict[str, str]
+    # Resource cards per listing page; later cards go to page-2, page-3, ...
+    listing_page_size: int = DEFAULT_LISTING_PAGE_SIZE
 
     def vocabulary(self, name: str) -> dict[str, Term]:
         return self.vocabularies[name]
@@ -170,6 +175,22 @@ def load_taxonomy(path: Path, root: Path, problems: Problems) -> Taxonomy | None
                 f"'{folder_owner.id}' needs a folder inside the project",
                 "give it 'folder: top/sub'",
             )
+    page_size = _listing_page_size(doc, problems)
     if len(problems) > before:
         return None
-    return Taxonomy(path, tuple(collections), vocabularies, dict(defaults))
+    return Taxonomy(path, tuple(collections), vocabularies, dict(defaults), page_size)
+
+
+def _listing_page_size(doc: Document, problems: Problems) -> int:
+    site = doc.data.get("site") or {}
+    raw = site.get("listing_page_size") if isinstance(site, dict) else None
+    if raw is None:
+        return DEFAULT_LISTING_PAGE_SIZE
+    text = str(raw).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LISTING_PAGE_SIZE:
+        problems.add(doc.path, doc.line_of("site"),
+                     f"'site.listing_page_size' is '{text}', not a whole number from 1 to "
+                     f"{MAX_LISTING_PAGE_SIZE}", "write how many resource cards one listing page "
+                     "shows, e.g. 'listing_page_size: 50'")
+        return DEFAULT_LISTING_PAGE_SIZE
+    return int(text)

@@ -1,0 +1,247 @@
+"""Bytes one search fetches from the built site, at a given catalog size.
+
+    python bench/search_bytes.py --resources 10000 --words 4000
+
+Builds a synthetic catalog through the real engine and MkDocs (the same hooks
+as ``build_site.py build``), serves the site on 127.0.0.1, and loads the search
+page in Debian's Chromium once per query with an empty cache. It prints, per
+query, the bytes of every response the page received, split into the Pagefind
+bundle (index, filters, fragments, wasm, scripts) and everything else.
+
+Synthetic PDF text: reading 10,000 real PDFs would measure pypdf, not search,
+so each resource gets a placeholder file and its "PDF text" is drawn from a
+fixed pseudo-word vocabulary with Zipf-like frequencies (seeded, so two runs
+index the same text). ``--words`` sets the words per resource (4,000 words is
+roughly a 15-page toolkit). The static server sends files uncompressed, as the
+worst case: Pagefind's own index files are gzip-compressed already, its
+scripts would shrink further behind a compressing host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from unittest import mock
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+PLACEMENTS = [
+    "compendium/initiative-wide", "compendium/leadership-governance",
+    "compendium/collaboration-networking", "compendium/outreach-engagement",
+    "briefs/reflection-papers", "briefs/issue-briefs",
+]
+CAPACITIES = ["keepers-of-the-vision", "inclusive-governance", "effective-collaboration",
+              "data-driven-learning", "resources-sustainability", "neighborhood-capacities"]
+FOCUS = ["families", "communities", "early-care-education", "health-systems"]
+AUDIENCES = ["partnership-members", "residents-parents", "partnership-leaders",
+             "capacity-builders", "funders", "researchers"]
+TYPES = ["toolkit", "tool", "issue-brief", "report", "presentation"]
+COMMON = [
+    "the", "of", "and", "to", "in", "a", "for", "is", "that", "with", "on", "as", "by", "are",
+    "be", "this", "it", "from", "or", "at", "their", "partnership", "community", "parents",
+    "residents", "governance", "leadership", "families", "children", "meeting", "data", "plan",
+    "council", "members", "work", "support", "early", "care", "health",
+]
+QUERIES = [
+    ("common word", "governance", {}),
+    ("two words", "community leadership", {}),
+    ("rare word", None, {}),  # filled with a rare word that the index holds
+    ("absent word", "qqxyzzyq", {}),  # no record has it: Pagefind widens its chunk search
+    ("word + two facets", "parents", {"capacity": "inclusive-governance", "language": "es"}),
+    ("facets only", "", {"capacity": "data-driven-learning", "collection": "compendium"}),
+]
+
+
+def pseudo_words(rng: random.Random, count: int) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qu", "dr",
+                 "en", "ol", "ar", "is", "um", "ey", "th", "ch"]
+    words: set[str] = set()
+    while len(words) < count:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def make_project(root: Path, count: int, rng: random.Random) -> None:
+    for name in ("taxonomy.yml", "labels.yml"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "docs", root / "docs")
+    config = (REPO / "mkdocs.yml").read_text("utf-8")
+    config = config.replace("  - src/bsla/hooks.py", f"  - {REPO / 'src/bsla/hooks.py'}")
+    (root / "mkdocs.yml").write_text(config, "utf-8")
+    tags = [f"topic {n}" for n in range(300)]
+    for n in range(count):
+        folder = root / PLACEMENTS[n % len(PLACEMENTS)]
+        folder.mkdir(parents=True, exist_ok=True)
+        rid = f"resource-{n:05d}"
+        fields = {
+            "id": rid,
+            "title": f'"{rng.choice(COMMON).title()} {rng.choice(COMMON)} guide {n}"',
+            "type": rng.choice(TYPES),
+            "summary": f'"A synthetic resource about {rng.choice(COMMON)} and '
+                       f'{rng.choice(COMMON)}, number {n}."',
+            "date": f'"{rng.randint(2010, 2024)}"',
+            "language": "es" if n % 5 == 0 else "en",
+            "capacities": "[" + ", ".join(rng.sample(CAPACITIES, rng.randint(1, 3))) + "]",
+            "focus_areas": "[" + ", ".join(rng.sample(FOCUS, rng.randint(1, 2))) + "]",
+            "audiences": "[" + ", ".join(rng.sample(AUDIENCES, rng.randint(1, 2))) + "]",
+            "tags": "[" + ", ".join(rng.sample(tags, 3)) + "]",
+            "file": f"{rid}.pdf",
+        }
+        (folder / f"{rid}.yml").write_text(
+            "".join(f"{k}: {v}\n" for k, v in fields.items()), "utf-8")
+        (folder / f"{rid}.pdf").write_bytes(b"%PDF-1.4\n% placeholder for the benchmark\n")
+
+
+def fake_pdf_facts(words: int, vocabulary: list[str], seed: int):
+    """A stand-in for bsla.catalog._check_pdfs that attaches synthetic text."""
+    from bsla.pdf import PdfFacts
+
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    pool = COMMON + vocabulary
+    pool_weights = [40.0] * len(COMMON) + weights
+
+    def check(resources, stray_pdfs, cache_dir, problems) -> None:
+        rng = random.Random(seed)
+        for r in resources:
+            text = " ".join(rng.choices(pool, pool_weights, k=words))
+            r.pdf = PdfFacts(sha256="0" * 64, bytes=len(text) * 3, pages=max(1, words // 280),
+                             title=None, author=None, created=None, encrypted=False,
+                             text=text, text_chars=len(text), tagged=False, lang=None,
+                             display_doc_title=False)
+
+    return check
+
+
+def rare_indexed_word(site: Path, vocabulary: list[str]) -> str:
+    """A word of the synthetic vocabulary that few records hold (one of the rarest in fragments)."""
+    import gzip
+
+    counts = dict.fromkeys(vocabulary[len(vocabulary) // 3:], 0)
+    for fragment in sorted((site / "pagefind" / "fragment").iterdir())[:300]:
+        for word in set(gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace").split()):
+            if word in counts:
+                counts[word] += 1
+    present = [(n, w) for w, n in counts.items() if n]
+    return min(present)[1]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def measure(site: Path, queries) -> list[dict]:
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        for name, words, facets in queries:
+            context = browser.new_context()  # a fresh context: nothing cached
+            page = context.new_page()
+            sizes: dict[str, int] = {}
+            page.on("requestfinished",
+                    lambda request, sizes=sizes: sizes.__setitem__(
+                        request.url, request.sizes()["responseBodySize"]))
+            params = ([("q", words)] if words else []) + list(facets.items())
+            started = time.perf_counter()
+            page.goto(base + "search/?" + urlencode(params))
+            page.wait_for_function(
+                "() => { const r = document.querySelector('[data-bsla-search]');"
+                " return r.classList.contains('bsla-search--ready') && !r.hasAttribute('aria-busy')"
+                " && document.querySelector('[data-status]').textContent !== ''; }",
+                timeout=60_000)
+            elapsed = time.perf_counter() - started
+            page.wait_for_timeout(300)  # let late responses finish being counted
+            results = page.locator("[data-results] li").count()
+            status = page.locator("[data-status]").inner_text()
+            search = {u: s for u, s in sizes.items() if "/pagefind/" in u}
+            rows.append({
+                "query": name, "words": words, "facets": facets, "status": status,
+                "results_shown": results, "seconds": elapsed,
+                "pagefind_bytes": sum(search.values()), "pagefind_files": len(search),
+                "fragments": sum(1 for u in search if "/fragment/" in u),
+                "other_bytes": sum(s for u, s in sizes.items() if u not in search),
+                "largest": sorted(((s, u.split("/pagefind/")[1]) for u, s in search.items()),
+                                  reverse=True)[:5],
+            })
+            context.close()
+        browser.close()
+    server.shutdown()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--resources", type=int, default=10_000)
+    parser.add_argument("--words", type=int, default=4_000, help="PDF words per resource")
+    parser.add_argument("--vocabulary", type=int, default=30_000)
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--keep", help="build into this folder and keep it")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(REPO / "src"))
+    from bsla.cli import build_site
+
+    rng = random.Random(args.seed)
+    vocabulary = pseudo_words(rng, args.vocabulary)
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bsla-bench-"))
+    root = work / "library"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    make_project(root, args.resources, rng)
+    started = time.perf_counter()
+    with mock.patch("bsla.catalog._check_pdfs",
+                    fake_pdf_facts(args.words, vocabulary, args.seed)):
+        build_site(root, root / "site")
+    build_seconds = time.perf_counter() - started
+    site = root / "site"
+    bundle = site / "pagefind"
+    bundle_bytes = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
+    pages = sorted((site / "resources").glob("*/index.html"))
+    page_sizes = [p.stat().st_size for p in pages]
+    rare = rare_indexed_word(site, vocabulary)
+    queries = [(n, rare if w is None else w, f) for n, w, f in QUERIES]
+    rows = measure(site, queries)
+
+    print(f"catalog: {args.resources} resources, {args.words} synthetic PDF words each")
+    print(f"build (engine + MkDocs + Pagefind): {build_seconds:.0f} s")
+    print(f"whole Pagefind bundle on disk: {bundle_bytes / 1024:,.0f} KB in "
+          f"{sum(1 for f in bundle.rglob('*') if f.is_file())} files")
+    print(f"resource page HTML: median {statistics.median(page_sizes) / 1024:.1f} KB, "
+          f"max {max(page_sizes) / 1024:.1f} KB")
+    print()
+    print(f"{'query':<20} {'search KB':>9} {'files':>5} {'frags':>5} {'other KB':>8} "
+          f"{'shown':>5} {'s':>5}  status")
+    for row in rows:
+        print(f"{row['query']:<20} {row['pagefind_bytes'] / 1024:>9.1f} "
+              f"{row['pagefind_files']:>5} {row['fragments']:>5} "
+              f"{row['other_bytes'] / 1024:>8.1f} {row['results_shown']:>5} "
+              f"{row['seconds']:>5.2f}  {row['status']}")
+    print()
+    for row in rows:
+        largest = ", ".join(f"{name} {size / 1024:.0f} KB" for size, name in row["largest"])
+        print(f"{row['query']}: largest search files: {largest}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,324 @@
+// The library's search page: runs Pagefind queries from the form the page
+// already carries (search words + one fieldset of checkboxes per facet).
+//
+// Rules: AND across facets, OR within one. Each facet's counts are computed
+// with that facet's own choices left out, so a count tells what ticking the
+// box would add. The query and the ticked boxes live in the URL (?q=…&capacity=…),
+// so a view can be shared, and back/forward step through earlier views.
+// Every text shown here comes from the page (labels.yml via data-labels), and
+// text from the index is only ever inserted as text, never as HTML.
+
+const RESULTS_PER_BATCH = 10;
+const TYPING_DELAY_MS = 300;
+
+const root = document.querySelector("[data-bsla-search]");
+if (root) {
+  start(root);
+}
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+}
+
+async function start(root) {
+  const labels = JSON.parse(root.dataset.labels);
+  // Every record carries this word: a view with filters but no words searches for
+  // it, because a search for nothing makes Pagefind load its whole index.
+  const everyWord = root.dataset.everyWord;
+  const searchForm = root.querySelector("[data-search-form]");
+  const input = searchForm.querySelector("input[name=q]");
+  const facetsForm = root.querySelector("[data-facets]");
+  const status = root.querySelector("[data-status]");
+  const relax = root.querySelector("[data-relax]");
+  const list = root.querySelector("[data-results]");
+  const more = root.querySelector("[data-more]");
+  const clear = root.querySelector("[data-clear]");
+  const heading = root.querySelector("#bsla-results-heading");
+  const fieldsets = [...facetsForm.querySelectorAll("fieldset[data-facet]")];
+  const facetIds = fieldsets.map((fieldset) => fieldset.dataset.facet);
+  const boxes = (facet) => [...facetsForm.querySelectorAll(`input[type=checkbox][name="${facet}"]`)];
+
+  let pagefind;
+  try {
+    pagefind = await import(new URL(root.dataset.pagefind, document.baseURI).href);
+    await pagefind.options({ excerptLength: 30 });
+    await pagefind.init();
+    // Loads every facet's filter data once, so each search reports counts for all facets.
+    await pagefind.filters();
+  } catch (error) {
+    status.textContent = labels.search_unavailable;
+    console.error(error);
+    return;
+  }
+
+  let runNumber = 0;
+  let results = [];
+  let withWords = false;
+  let shown = 0;
+  let typingTimer = null;
+  let typingEntry = false;
+
+  // --- state <-> URL <-> form -------------------------------------------------
+  function stateFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    const filters = {};
+    for (const facet of facetIds) {
+      const known = new Set(boxes(facet).map((box) => box.value));
+      filters[facet] = params.getAll(facet).filter((value) => known.has(value));
+    }
+    return { q: (params.get("q") || "").trim(), filters };
+  }
+
+  function stateFromForm() {
+    const filters = {};
+    for (const facet of facetIds) {
+      filters[facet] = boxes(facet).filter((box) => box.checked).map((box) => box.value);
+    }
+    return { q: input.value.trim(), filters };
+  }
+
+  function urlOf(state) {
+    const params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    for (const facet of facetIds) {
+      for (const value of state.filters[facet]) params.append(facet, value);
+    }
+    const query = params.toString();
+    return window.location.pathname + (query ? `?${query}` : "") + window.location.hash;
+  }
+
+  function showInForm(state) {
+    if (input.value.trim() !== state.q) input.value = state.q;
+    for (const facet of facetIds) {
+      const chosen = new Set(state.filters[facet]);
+      for (const box of boxes(facet)) box.checked = chosen.has(box.value);
+    }
+  }
+
+  function commit(mode) {
+    const state = stateFromForm();
+    const url = urlOf(state);
+    const here = window.location.pathname + window.location.search + window.location.hash;
+    if (url !== here) {
+      if (mode === "push") window.history.pushState(null, "", url);
+      else window.history.replaceState(null, "", url);
+    }
+    return run(state);
+  }
+
+  // --- searching ----------------------------------------------------------------
+  function pagefindOptions(state, leaveOut) {
+    const filters = {};
+    for (const facet of facetIds) {
+      if (facet !== leaveOut && state.filters[facet].length) {
+        filters[facet] = { any: state.filters[facet] };
+      }
+    }
+    // Without words there is no relevance: keep the catalog's own order.
+    return state.q ? { filters } : { filters, sort: { order: "asc" } };
+  }
+
+  async function run(state) {
+    const mine = ++runNumber;
+    const active = facetIds.filter((facet) => state.filters[facet].length);
+    const term = state.q || everyWord;
+    const slow = window.setTimeout(() => {
+      if (mine === runNumber) status.textContent = labels.search_loading;
+    }, 400);
+    root.setAttribute("aria-busy", "true");
+    try {
+      const main = await pagefind.search(term, pagefindOptions(state, null));
+      const leftOut = {};
+      for (const facet of active) {
+        leftOut[facet] = await pagefind.search(term, pagefindOptions(state, facet));
+      }
+      let withoutWords = null;
+      if (state.q && main.results.length === 0) {
+        withoutWords = await pagefind.search(everyWord, pagefindOptions(state, null));
+      }
+      if (mine !== runNumber) return;
+      window.clearTimeout(slow);
+      showCounts(main, leftOut);
+      results = main.results;
+      shown = 0;
+      list.replaceChildren();
+      showStatus(state, active);
+      showRelax(state, active, leftOut, withoutWords);
+      clear.hidden = active.length === 0;
+      withWords = Boolean(state.q);
+      await showMore(false, mine);
+    } finally {
+      window.clearTimeout(slow);
+      if (mine === runNumber) root.removeAttribute("aria-busy");
+    }
+  }
+
+  function showCounts(main, leftOut) {
+    for (const fieldset of fieldsets) {
+      const facet = fieldset.dataset.facet;
+      const counts = (leftOut[facet] || main).filters[facet] || {};
+      for (const box of boxes(facet)) {
+        const count = counts[box.value] || 0;
+        const label = facetsForm.querySelector(`label[for="${box.id}"]`);
+        label.querySelector("[data-count]").textContent = `(${count})`;
+        label.classList.toggle("bsla-facet__label--empty", count === 0 && !box.checked);
+      }
+    }
+  }
+
+  function showStatus(state, active) {
+    const count = results.length;
+    if (!state.q && active.length === 0) {
+      status.textContent = fill(labels.search_all, { count });
+    } else if (count === 0) {
+      status.textContent = labels.search_none;
+    } else if (count === 1) {
+      status.textContent = labels.search_count_one;
+    } else {
+      status.textContent = fill(labels.search_count, { count });
+    }
+  }
+
+  function showRelax(state, active, leftOut, withoutWords) {
+    relax.replaceChildren();
+    relax.hidden = results.length > 0;
+    if (relax.hidden) return;
+    const intro = document.createElement("p");
+    intro.textContent = labels.search_relax_intro;
+    const options = document.createElement("ul");
+    for (const facet of active) {
+      options.append(relaxOption(
+        fill(labels.search_relax_facet, {
+          facet: labels[`facet_${facet}`], count: leftOut[facet].results.length,
+        }),
+        () => { for (const box of boxes(facet)) box.checked = false; },
+      ));
+    }
+    if (withoutWords) {
+      options.append(relaxOption(
+        fill(labels.search_relax_words, { words: state.q, count: withoutWords.results.length }),
+        () => { input.value = ""; },
+      ));
+    }
+    relax.append(intro, options);
+  }
+
+  function relaxOption(text, change) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "bsla-link-button";
+    button.textContent = text;
+    button.addEventListener("click", async () => {
+      change();
+      await commit("push");
+      heading.focus();
+    });
+    item.append(button);
+    return item;
+  }
+
+  async function showMore(moveFocus, mine = runNumber) {
+    const batch = results.slice(shown, shown + RESULTS_PER_BATCH);
+    const data = await Promise.all(batch.map((result) => result.data()));
+    if (mine !== runNumber) return;
+    const items = data.map(resultItem);
+    list.append(...items);
+    shown += batch.length;
+    more.hidden = shown >= results.length;
+    if (!more.hidden) {
+      more.textContent = `${labels.search_more} (${fill(labels.search_results_shown, { shown, count: results.length })})`;
+    }
+    if (moveFocus && items.length) items[0].querySelector("a").focus();
+  }
+
+  function resultItem(data) {
+    const item = document.createElement("li");
+    item.className = "bsla-result";
+    const title = document.createElement("h3");
+    title.className = "bsla-result__title";
+    const link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = data.meta.title || data.url;
+    title.append(link);
+    const meta = document.createElement("p");
+    meta.className = "bsla-result__meta";
+    meta.textContent = [data.meta.kind, data.meta.place, data.meta.date].filter(Boolean).join(" · ");
+    const excerpt = document.createElement("p");
+    excerpt.className = "bsla-result__excerpt";
+    // Without search words there is nothing to highlight: show the summary.
+    if (withWords) excerpt.append(...excerptNodes(data.excerpt || ""));
+    else excerpt.textContent = data.meta.summary || "";
+    item.append(title, meta, excerpt);
+    return item;
+  }
+
+  // Pagefind escapes the indexed text (which includes text from contributors'
+  // PDFs) and wraps matches in <mark>. The excerpt is split on the marks and
+  // each piece is decoded in an inert document and inserted as plain text, so
+  // nothing in it can ever become markup, whatever the index holds.
+  const inert = document.implementation.createHTMLDocument("");
+  function decoded(piece) {
+    inert.body.innerHTML = piece;
+    return inert.body.textContent;
+  }
+
+  function excerptNodes(excerpt) {
+    const nodes = [];
+    let marked = false;
+    for (const piece of excerpt.split(/(<mark>|<\/mark>)/)) {
+      if (piece === "<mark>") marked = true;
+      else if (piece === "</mark>") marked = false;
+      else if (piece) {
+        const text = decoded(piece).replace(everyWord, "");
+        if (marked) {
+          const mark = document.createElement("mark");
+          mark.textContent = text;
+          nodes.push(mark);
+        } else {
+          nodes.push(document.createTextNode(text));
+        }
+      }
+    }
+    return nodes;
+  }
+
+  // --- events ---------------------------------------------------------------------
+  searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    window.clearTimeout(typingTimer);
+    typingEntry = false;
+    commit("push");
+  });
+  input.addEventListener("input", () => {
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(() => {
+      // The first pause of a burst of typing makes a history entry; later ones update it.
+      commit(typingEntry ? "replace" : "push");
+      typingEntry = true;
+    }, TYPING_DELAY_MS);
+  });
+  facetsForm.addEventListener("submit", (event) => event.preventDefault());
+  facetsForm.addEventListener("change", () => {
+    typingEntry = false;
+    commit("push");
+  });
+  clear.addEventListener("click", () => {
+    for (const facet of facetIds) for (const box of boxes(facet)) box.checked = false;
+    typingEntry = false;
+    commit("push");
+    heading.focus();
+  });
+  more.addEventListener("click", () => showMore(true));
+  window.addEventListener("popstate", () => {
+    typingEntry = false;
+    const state = stateFromUrl();
+    showInForm(state);
+    run(state);
+  });
+
+  const initial = stateFromUrl();
+  showInForm(initial);
+  root.classList.add("bsla-search--ready");
+  run(initial);
+}

@@ -1,0 +1,179 @@
+"""Generated pages for finding resources: search, capacity matrix and keyword pages.
+
+The search page carries the facet checkboxes (labels from taxonomy.yml, counts
+from the catalog) so its markup is complete before any script runs; the
+script in docs/assets/javascripts/search.js then drives Pagefind from it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import yaml
+
+from bsla.paging import paginate
+from bsla.render import SEARCH_SRC_URI, GeneratedPage, Renderer, front_matter_text
+from bsla.schema import Resource
+from bsla.search import EVERY_RECORD_WORD, FACETS, FacetValue, facet_values, matching
+from bsla.tags import TAGS_DIR, tag_slug, tag_src_uri, tags_index_src_uri
+
+MATRIX_SRC_URI = "matrix.md"
+SEARCH_SCRIPT = "assets/javascripts/search.js"
+PAGEFIND_SCRIPT = "pagefind/pagefind.js"
+# Phrases the script shows; each key is a label in labels.yml.
+SCRIPT_LABELS = (
+    "search_count", "search_count_one", "search_all", "search_none", "search_relax_intro",
+    "search_relax_facet", "search_relax_words", "search_loading", "search_unavailable",
+    "search_more", "search_results_shown",
+)
+
+
+@dataclass(frozen=True)
+class FacetBlock:
+    id: str
+    legend: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    count: int
+    query: str  # URL query of the search view listing exactly these resources
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    id: str
+    label: str
+    cells: list[MatrixCell]
+    total: MatrixCell
+
+
+@dataclass(frozen=True)
+class MatrixTable:
+    id: str
+    heading: str
+    columns: list[tuple[str, str]]
+    rows: list[MatrixRow]
+
+
+def search_query(selected: dict[str, list[str]]) -> str:
+    """The search page's URL query for a facet selection (the script reads the same form)."""
+    return urlencode([(facet, value) for facet, values in selected.items() for value in values])
+
+
+def _cell(renderer: Renderer, selected: dict[str, list[str]]) -> MatrixCell:
+    return MatrixCell(len(matching(renderer.catalog, selected)), search_query(selected))
+
+
+def matrix_tables(renderer: Renderer) -> list[MatrixTable]:
+    """The six capacities against collections and against focus areas."""
+    taxonomy = renderer.catalog.taxonomy
+    lang = renderer.lang
+    capacities = list(taxonomy.vocabulary("capacities").values())
+    column_sets = [
+        ("by-collection", "matrix_by_collection", "collection",
+         [(c.id, c.label_in(lang)) for c in taxonomy.collections]),
+        ("by-focus-area", "matrix_by_focus_area", "focus",
+         [(t.id, t.label_in(lang)) for t in taxonomy.vocabulary("focus_areas").values()]),
+    ]
+    tables = []
+    for table_id, heading_key, facet, columns in column_sets:
+        rows = [
+            MatrixRow(
+                capacity.id,
+                capacity.label_in(lang),
+                [_cell(renderer, {"capacity": [capacity.id], facet: [cid]}) for cid, _ in columns],
+                _cell(renderer, {"capacity": [capacity.id]}),
+            )
+            for capacity in capacities
+        ]
+        tables.append(MatrixTable(table_id, renderer.label(heading_key), columns, rows))
+    return tables
+
+
+def search_page(renderer: Renderer) -> GeneratedPage:
+    facets = [FacetBlock(f.id, renderer.label(f.label_key),
+                         facet_values(renderer.catalog, f, renderer.lang)) for f in FACETS]
+    script_labels = {key: renderer.label(key) for key in SCRIPT_LABELS}
+    script_labels.update({f"facet_{f.id}": block.legend for f, block in zip(FACETS, facets,
+                                                                              strict=True)})
+    content = renderer.render_template(
+        "search.md.j2",
+        facets=facets,
+        script_labels=json.dumps(script_labels, ensure_ascii=False),
+        script=SEARCH_SCRIPT,
+        pagefind=PAGEFIND_SCRIPT,
+        every_word=EVERY_RECORD_WORD,
+        href=_href(renderer, SEARCH_SRC_URI),
+        title_meta=front_matter_text(renderer.label("search_title")),
+    )
+    return GeneratedPage(SEARCH_SRC_URI, content)
+
+
+def matrix_page(renderer: Renderer) -> GeneratedPage:
+    content = renderer.render_template(
+        "matrix.md.j2",
+        tables=matrix_tables(renderer),
+        href=_href(renderer, MATRIX_SRC_URI),
+        title_meta=front_matter_text(renderer.label("matrix_title")),
+    )
+    return GeneratedPage(MATRIX_SRC_URI, content)
+
+
+def tag_groups(resources: list[Resource]) -> dict[str, tuple[str, list[Resource]]]:
+    """Resources by tag slug, with the tag as first written; sorted by tag."""
+    groups: dict[str, list[Resource]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for resource in resources:
+        for tag in dict.fromkeys(resource.tags):
+            slug = tag_slug(tag)
+            names.setdefault(slug, tag)
+            if resource not in groups[slug]:
+                groups[slug].append(resource)
+    return {slug: (names[slug], groups[slug])
+            for slug in sorted(groups, key=lambda s: (names[s].casefold(), s))}
+
+
+def tag_pages(renderer: Renderer) -> list[GeneratedPage]:
+    groups = tag_groups(renderer.catalog.resources)
+    index_uri = tags_index_src_uri()
+    # Keyword pages stay out of the navigation; only their index is in it.
+    nav = yaml.safe_dump({"title": renderer.label("tags_title"), "nav": ["index.md"]},
+                         allow_unicode=True, sort_keys=False)
+    pages = [GeneratedPage(f"{TAGS_DIR}/.pages", nav), GeneratedPage(
+        index_uri,
+        renderer.render_template(
+            "tags.md.j2",
+            tags=[(name, tag_src_uri(name), len(items)) for name, items in groups.values()],
+            href=_href(renderer, index_uri),
+            title_meta=front_matter_text(renderer.label("tags_title")),
+        ),
+    )]
+    size = renderer.catalog.taxonomy.listing_page_size
+    for name, items in groups.values():
+        for page in paginate(items, size, tag_src_uri(name)):
+            title = renderer.label("tag_title", tag=name)
+            if page.number > 1:
+                title = renderer.label("title_with_page", title=title, number=page.number)
+            pages.append(GeneratedPage(page.src_uri, renderer.render_template(
+                "tag.md.j2",
+                tag=name,
+                page=page,
+                resources=page.items,
+                index_uri=index_uri,
+                href=_href(renderer, page.src_uri),
+                title_meta=front_matter_text(title),
+            )))
+    return pages
+
+
+def discovery_pages(renderer: Renderer) -> list[GeneratedPage]:
+    return [search_page(renderer), matrix_page(renderer), *tag_pages(renderer)]
+
+
+def _href(renderer: Renderer, src_uri: str):
+    return renderer.href_from(src_uri)
