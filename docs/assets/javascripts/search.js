@@ -297,7 +297,7 @@ async function start(root) {
       if (piece === "<mark>") marked = true;
       else if (piece === "</mark>") marked = false;
       else if (piece) {
-        const text = decoded(piece).replace(everyWord, "");
+        const text = decoded(piece).split(`${everyWord}.`).join("").split(everyWord).join("");
         if (marked) {
           const mark = document.createElement("mark");
           mark.textContent = text;
