@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import itertools
 import random
 import shutil
 import statistics
@@ -45,12 +46,16 @@ FOCUS = ["families", "communities", "early-care-education", "health-systems"]
 AUDIENCES = ["partnership-members", "residents-parents", "partnership-leaders",
              "capacity-builders", "funders", "researchers"]
 TYPES = ["toolkit", "tool", "issue-brief", "report", "presentation"]
-COMMON = [
+FUNCTION_WORDS = [
     "the", "of", "and", "to", "in", "a", "for", "is", "that", "with", "on", "as", "by", "are",
-    "be", "this", "it", "from", "or", "at", "their", "partnership", "community", "parents",
-    "residents", "governance", "leadership", "families", "children", "meeting", "data", "plan",
-    "council", "members", "work", "support", "early", "care", "health",
+    "be", "this", "it", "from", "or", "at", "their",
 ]
+CONTENT_WORDS = [
+    "partnership", "community", "parents", "residents", "governance", "leadership", "families",
+    "children", "meeting", "data", "plan", "council", "members", "work", "support", "early",
+    "care", "health", "budget", "outreach", "network", "vision", "results", "strategy",
+]
+COMMON = FUNCTION_WORDS + CONTENT_WORDS
 QUERIES = [
     ("common word", "governance", {}),
     ("two words", "community leadership", {}),
@@ -101,22 +106,37 @@ def make_project(root: Path, count: int, rng: random.Random) -> None:
         (folder / f"{rid}.pdf").write_bytes(b"%PDF-1.4\n% placeholder for the benchmark\n")
 
 
-def fake_pdf_facts(words: int, vocabulary: list[str], seed: int):
+def synthetic_texts(count: int, words: int, vocabulary: list[str], seed: int) -> list[str]:
+    """Text with Zipf-like word frequencies (weight 1/rank), as natural language has.
+
+    Function words take the top ranks, the library's everyday words the next
+    ones, then the pseudo-words. Each text also leans on a few topic words of
+    its own (a tenth of its words), as a toolkit on budgets says "budget" often.
+    """
+    ranked = FUNCTION_WORDS + CONTENT_WORDS + vocabulary
+    cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(ranked) + 1)))
+    topical = CONTENT_WORDS + vocabulary[:2000]
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        drawn = rng.choices(ranked, cum_weights=cumulative, k=words - words // 10)
+        drawn += rng.choices(rng.sample(topical, 5), k=words // 10)
+        rng.shuffle(drawn)
+        texts.append(" ".join(drawn))
+    return texts
+
+
+def fake_pdf_facts(texts: list[str]):
     """A stand-in for bsla.catalog._check_pdfs that attaches synthetic text."""
     from bsla.pdf import PdfFacts
 
-    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
-    pool = COMMON + vocabulary
-    pool_weights = [40.0] * len(COMMON) + weights
-
-    def check(resources, stray_pdfs, cache_dir, problems) -> None:
-        rng = random.Random(seed)
+    def check(resources, *_) -> None:
         for r in resources:
-            text = " ".join(rng.choices(pool, pool_weights, k=words))
-            r.pdf = PdfFacts(sha256="0" * 64, bytes=len(text) * 3, pages=max(1, words // 280),
-                             title=None, author=None, created=None, encrypted=False,
-                             text=text, text_chars=len(text), tagged=False, lang=None,
-                             display_doc_title=False)
+            text = texts[int(r.id.rsplit("-", 1)[1]) % len(texts)]
+            r.pdf = PdfFacts(sha256="0" * 64, bytes=len(text) * 3,
+                             pages=max(1, len(text) // 2500), title=None, author=None,
+                             created=None, encrypted=False, text=text, text_chars=len(text),
+                             tagged=False, lang=None, display_doc_title=False)
 
     return check
 
@@ -132,6 +152,18 @@ def rare_indexed_word(site: Path, vocabulary: list[str]) -> str:
                 counts[word] += 1
     present = [(n, w) for w, n in counts.items() if n]
     return min(present)[1]
+
+
+KINDS = ("runtime", "meta", "filter", "index", "fragment")
+
+
+def kind_of(url: str) -> str:
+    """Pagefind's files: the program (scripts, wasm, entry) and the index proper."""
+    name = url.split("/pagefind/")[1]
+    for kind in ("filter", "index", "fragment"):
+        if name.startswith(kind + "/"):
+            return kind
+    return "meta" if name.endswith(".pf_meta") else "runtime"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -172,10 +204,13 @@ def measure(site: Path, queries) -> list[dict]:
             results = page.locator("[data-results] li").count()
             status = page.locator("[data-status]").inner_text()
             search = {u: s for u, s in sizes.items() if "/pagefind/" in u}
+            kinds = {kind: sum(s for u, s in search.items() if kind_of(u) == kind)
+                     for kind in KINDS}
             rows.append({
                 "query": name, "words": words, "facets": facets, "status": status,
                 "results_shown": results, "seconds": elapsed,
                 "pagefind_bytes": sum(search.values()), "pagefind_files": len(search),
+                "kinds": kinds,
                 "fragments": sum(1 for u in search if "/fragment/" in u),
                 "other_bytes": sum(s for u, s in sizes.items() if u not in search),
                 "largest": sorted(((s, u.split("/pagefind/")[1]) for u, s in search.items()),
@@ -194,22 +229,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vocabulary", type=int, default=30_000)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--keep", help="build into this folder and keep it")
+    parser.add_argument("--reindex", action="store_true",
+                        help="with --keep: reuse the site built there, rebuild only its index")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO / "src"))
     from bsla.cli import build_site
 
     rng = random.Random(args.seed)
     vocabulary = pseudo_words(rng, args.vocabulary)
+    texts = synthetic_texts(args.resources, args.words, vocabulary, args.seed)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bsla-bench-"))
     root = work / "library"
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    make_project(root, args.resources, rng)
     started = time.perf_counter()
-    with mock.patch("bsla.catalog._check_pdfs",
-                    fake_pdf_facts(args.words, vocabulary, args.seed)):
-        build_site(root, root / "site")
+    with mock.patch("bsla.catalog._check_pdfs", fake_pdf_facts(texts)):
+        if args.reindex and (root / "site").is_dir():
+            from bsla.build import prepare
+            from bsla.search import write_search_index
+
+            for name in ("taxonomy.yml", "labels.yml"):  # the engine's current data files
+                shutil.copy(REPO / name, root / name)
+            shutil.rmtree(root / "site" / "pagefind", ignore_errors=True)
+            write_search_index(prepare(root).renderer, root / "site")
+        else:
+            if root.exists():
+                shutil.rmtree(root)
+            root.mkdir(parents=True)
+            make_project(root, args.resources, rng)
+            build_site(root, root / "site")
     build_seconds = time.perf_counter() - started
     site = root / "site"
     bundle = site / "pagefind"
@@ -221,18 +267,23 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure(site, queries)
 
     print(f"catalog: {args.resources} resources, {args.words} synthetic PDF words each")
-    print(f"build (engine + MkDocs + Pagefind): {build_seconds:.0f} s")
+    what = "engine + Pagefind" if args.reindex else "engine + MkDocs + Pagefind"
+    print(f"build ({what}): {build_seconds:.0f} s")
     print(f"whole Pagefind bundle on disk: {bundle_bytes / 1024:,.0f} KB in "
           f"{sum(1 for f in bundle.rglob('*') if f.is_file())} files")
     print(f"resource page HTML: median {statistics.median(page_sizes) / 1024:.1f} KB, "
           f"max {max(page_sizes) / 1024:.1f} KB")
     print()
-    print(f"{'query':<20} {'search KB':>9} {'files':>5} {'frags':>5} {'other KB':>8} "
-          f"{'shown':>5} {'s':>5}  status")
+    print("KB fetched from /pagefind/ per query (runtime = pagefind.js, worker, wasm, entry;")
+    print("index proper = meta + filter + index + fragment)")
+    print(f"{'query':<18} {'total':>7} {'runtime':>7} {'meta':>6} {'filter':>6} {'index':>7} "
+          f"{'frags':>6} {'proper':>7} {'n':>3} {'other':>6} {'s':>5}  status")
     for row in rows:
-        print(f"{row['query']:<20} {row['pagefind_bytes'] / 1024:>9.1f} "
-              f"{row['pagefind_files']:>5} {row['fragments']:>5} "
-              f"{row['other_bytes'] / 1024:>8.1f} {row['results_shown']:>5} "
+        k = {kind: row["kinds"][kind] / 1024 for kind in KINDS}
+        proper = k["meta"] + k["filter"] + k["index"] + k["fragment"]
+        print(f"{row['query']:<18} {row['pagefind_bytes'] / 1024:>7.1f} {k['runtime']:>7.1f} "
+              f"{k['meta']:>6.1f} {k['filter']:>6.1f} {k['index']:>7.1f} {k['fragment']:>6.1f} "
+              f"{proper:>7.1f} {row['fragments']:>3} {row['other_bytes'] / 1024:>6.1f} "
               f"{row['seconds']:>5.2f}  {row['status']}")
     print()
     for row in rows:

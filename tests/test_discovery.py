@@ -14,7 +14,14 @@ from bsla.discovery import SCRIPT_LABELS, matrix_tables, tag_groups
 from bsla.errors import LibraryError, Problems
 from bsla.paging import page_src_uri, paginate
 from bsla.render import load_labels, render_site
-from bsla.search import FACETS, facet_values, matching, record_html, write_search_index
+from bsla.search import (
+    FACETS,
+    facet_values,
+    matching,
+    record_html,
+    searchable_text,
+    write_search_index,
+)
 from bsla.tags import tag_slug, tag_src_uri
 from bsla.taxonomy import DEFAULT_LISTING_PAGE_SIZE, load_taxonomy
 from tests.conftest import REPO
@@ -198,7 +205,7 @@ def test_search_page_offers_every_taxonomy_value(project):
             assert f'name="{facet}" value="{term.id}"' in page
             assert f">{term.label_in('en')} <span" in page
     assert 'name="year" value="2019"' in page
-    assert page.count("<fieldset") == page.count("<legend>") == len(FACETS)
+    assert page.count("<fieldset") == page.count("<summary>") == len(FACETS)
     assert 'src="../assets/javascripts/search.js"' in page
     assert 'data-pagefind="../pagefind/pagefind.js"' in page
 
@@ -272,3 +279,9 @@ def test_index_command_adds_search_to_a_site_built_elsewhere(project, tmp_path, 
     assert main(["--root", str(project.root), "index", "--site-dir", str(site)]) == 0
     assert "Indexed 1 resources" in capsys.readouterr().out
     assert any("orchard" in f for f in fragments(site))
+
+
+def test_searchable_text_keeps_the_head_then_each_new_word_once():
+    text = "Budget plan. " * 3 + "Community budget, community plan; outreach!"
+    assert searchable_text(text, head_words=4) == "Budget plan. Budget plan. Community outreach!"
+    assert searchable_text("a b a", head_words=10) == "a b a"

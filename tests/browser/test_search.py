@@ -105,6 +105,15 @@ def box(page, facet: str, value: str):
     return page.locator(f'input[type=checkbox][name="{facet}"][value="{value}"]')
 
 
+def open_group(page, facet: str) -> None:
+    """Open a facet's group and wait until its counts follow the current search."""
+    group = page.locator(f'details[data-facet="{facet}"]')
+    if group.get_attribute("open") is None:
+        group.locator("summary").click()
+    page.locator(f'details[data-facet="{facet}"][data-counts="live"]').wait_for()
+    settle(page)
+
+
 def test_a_phrase_only_inside_a_pdf_finds_that_resource(page, library):
     project, base, _ = library
     page.goto(base + "search/")
@@ -139,10 +148,14 @@ def test_two_facets_combine_and_within_a_facet_values_add_up(page, library):
     _, base, catalog = library
     page.goto(base + "search/")
     settle(page)
-    # Keyboard only: focus the checkbox through its label text and press Space.
+    # Keyboard only: open the group from its summary, then tick with Space.
+    page.locator('details[data-facet="capacity"] summary').focus()
+    page.keyboard.press("Enter")
+    page.locator('details[data-facet="capacity"][data-counts="live"]').wait_for()
     page.get_by_label(re.compile(r"^Inclusive Governance \(")).focus()
     page.keyboard.press("Space")
     settle(page)
+    open_group(page, "language")
     page.get_by_label(re.compile(r"^Spanish \(")).focus()
     page.keyboard.press("Space")
     settle(page)
@@ -171,6 +184,7 @@ def test_the_url_round_trips_the_state(page, library):
     first = set(result_ids(page))
     assert first and first <= {r.id for r in matching(catalog,
                                                       {"capacity": ["inclusive-governance"]})}
+    open_group(page, "language")
     box(page, "language", "en").check()
     settle(page)
     narrowed = set(result_ids(page))
@@ -234,6 +248,13 @@ def test_a_view_with_filters_only_loads_one_index_chunk(page, library):
     expected = {r.id for r in matching(catalog, {"capacity": ["effective-collaboration"]})}
     assert set(result_ids(page)) == expected
     assert len([url for url in loaded if "/pagefind/index/" in url]) == 1
+    # Only the facet in use has its filter data fetched; another comes when opened.
+    assert len([url for url in loaded if "/pagefind/filter/" in url]) == 1
+    assert page.locator('details[data-facet="capacity"]').get_attribute("open") is not None
+    open_group(page, "type")
+    assert len([url for url in loaded if "/pagefind/filter/" in url]) == 2
+    toolkit = box(page, "type", "toolkit").locator("xpath=following-sibling::label")
+    assert toolkit.inner_text().endswith(f"({len(expected)})")
     # Without search words a result shows its summary, not an excerpt of the index.
     summaries = page.locator("[data-results] .bsla-result__excerpt").all_inner_texts()
     assert all(text.startswith("Working on governance together") for text in summaries)

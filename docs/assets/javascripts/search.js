@@ -34,8 +34,8 @@ async function start(root) {
   const more = root.querySelector("[data-more]");
   const clear = root.querySelector("[data-clear]");
   const heading = root.querySelector("#bsla-results-heading");
-  const fieldsets = [...facetsForm.querySelectorAll("fieldset[data-facet]")];
-  const facetIds = fieldsets.map((fieldset) => fieldset.dataset.facet);
+  const groups = [...facetsForm.querySelectorAll("details[data-facet]")];
+  const facetIds = groups.map((group) => group.dataset.facet);
   const boxes = (facet) => [...facetsForm.querySelectorAll(`input[type=checkbox][name="${facet}"]`)];
 
   let pagefind;
@@ -43,8 +43,6 @@ async function start(root) {
     pagefind = await import(new URL(root.dataset.pagefind, document.baseURI).href);
     await pagefind.options({ excerptLength: 30 });
     await pagefind.init();
-    // Loads every facet's filter data once, so each search reports counts for all facets.
-    await pagefind.filters();
   } catch (error) {
     status.textContent = labels.search_unavailable;
     console.error(error);
@@ -57,6 +55,11 @@ async function start(root) {
   let shown = 0;
   let typingTimer = null;
   let typingEntry = false;
+  let current = null;
+  // A facet's counts need its filter data (about 20-35 KB per facet at 10,000
+  // resources), so it is fetched when its group is opened or first used.
+  const loading = new Map();
+  const loaded = new Set();
 
   // --- state <-> URL <-> form -------------------------------------------------
   function stateFromUrl() {
@@ -93,6 +96,10 @@ async function start(root) {
       const chosen = new Set(state.filters[facet]);
       for (const box of boxes(facet)) box.checked = chosen.has(box.value);
     }
+    // A group in use is shown open, so its ticked boxes are visible.
+    for (const group of groups) {
+      if (state.filters[group.dataset.facet].length) group.open = true;
+    }
   }
 
   function commit(mode) {
@@ -118,24 +125,40 @@ async function start(root) {
     return state.q ? { filters } : { filters, sort: { order: "asc" } };
   }
 
-  async function run(state) {
-    const mine = ++runNumber;
+  function loadFacet(facet) {
+    if (!loading.has(facet)) {
+      // A search that names the facet with no values makes Pagefind fetch its data.
+      loading.set(facet, pagefind.preload(everyWord, { filters: { [facet]: [] } })
+        .then(() => loaded.add(facet)));
+    }
+    return loading.get(facet);
+  }
+
+  async function searchAll(state) {
     const active = facetIds.filter((facet) => state.filters[facet].length);
     const term = state.q || everyWord;
+    const main = await pagefind.search(term, pagefindOptions(state, null));
+    for (const facet of active) loaded.add(facet);
+    const leftOut = {};
+    for (const facet of active) {
+      leftOut[facet] = await pagefind.search(term, pagefindOptions(state, facet));
+    }
+    let withoutWords = null;
+    if (state.q && main.results.length === 0) {
+      withoutWords = await pagefind.search(everyWord, pagefindOptions(state, null));
+    }
+    return { active, main, leftOut, withoutWords };
+  }
+
+  async function run(state) {
+    const mine = ++runNumber;
+    current = state;
     const slow = window.setTimeout(() => {
       if (mine === runNumber) status.textContent = labels.search_loading;
     }, 400);
     root.setAttribute("aria-busy", "true");
     try {
-      const main = await pagefind.search(term, pagefindOptions(state, null));
-      const leftOut = {};
-      for (const facet of active) {
-        leftOut[facet] = await pagefind.search(term, pagefindOptions(state, facet));
-      }
-      let withoutWords = null;
-      if (state.q && main.results.length === 0) {
-        withoutWords = await pagefind.search(everyWord, pagefindOptions(state, null));
-      }
+      const { active, main, leftOut, withoutWords } = await searchAll(state);
       if (mine !== runNumber) return;
       window.clearTimeout(slow);
       showCounts(main, leftOut);
@@ -153,9 +176,13 @@ async function start(root) {
     }
   }
 
+  // Counts of a facet whose data is not loaded yet keep their last values; its
+  // group is closed, and opening it loads the data and refreshes them.
   function showCounts(main, leftOut) {
-    for (const fieldset of fieldsets) {
-      const facet = fieldset.dataset.facet;
+    for (const group of groups) {
+      const facet = group.dataset.facet;
+      if (!loaded.has(facet)) continue;
+      group.dataset.counts = "live";
       const counts = (leftOut[facet] || main).filters[facet] || {};
       for (const box of boxes(facet)) {
         const count = counts[box.value] || 0;
@@ -270,7 +297,7 @@ async function start(root) {
       if (piece === "<mark>") marked = true;
       else if (piece === "</mark>") marked = false;
       else if (piece) {
-        const text = decoded(piece).replace(everyWord, "");
+        const text = decoded(piece).split(`${everyWord}.`).join("").split(everyWord).join("");
         if (marked) {
           const mark = document.createElement("mark");
           mark.textContent = text;
@@ -310,6 +337,17 @@ async function start(root) {
     heading.focus();
   });
   more.addEventListener("click", () => showMore(true));
+  for (const group of groups) {
+    group.addEventListener("toggle", async () => {
+      const facet = group.dataset.facet;
+      if (!group.open || loaded.has(facet)) return;
+      await loadFacet(facet);
+      const state = current;
+      const mine = runNumber;
+      const { main, leftOut } = await searchAll(state);
+      if (mine === runNumber) showCounts(main, leftOut);
+    });
+  }
   window.addEventListener("popstate", () => {
     typingEntry = false;
     const state = stateFromUrl();
