@@ -148,3 +148,10 @@ def test_display_order_follows_taxonomy_then_series_number(project):
     assert [r.id for r in catalog.in_placement("compendium")] == ["tool-1", "tool-2"]
     assert catalog.counts_by_collection() == {"compendium": 2, "reflection-papers": 1,
                                               "issue-briefs": 2}
+
+
+def test_not_deposited_with_a_file_is_a_contradiction(project):
+    project.resource(IB, "a", status="not-deposited", url="https://example.org/a")
+    (problem,) = problems_of(project)
+    assert problem.message == "'status: not-deposited' contradicts the 'url' given"
+    assert problem.line == 5  # id, title, type, summary, then status

@@ -175,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # MkDocs prints a multi-line banner about its 2.0 on every run; the README
+    # covers that future (see "Other renderers"), editors need not see it daily.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

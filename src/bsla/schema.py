@@ -322,6 +322,11 @@ def validate_resource(
                         "the resource has no 'file' and no 'url'",
                         "add the PDF with 'file: name.pdf', a web address with 'url:', or mark "
                         "it 'status: not-deposited' if the file is not available yet")
+    if status == "not-deposited" and ("file" in doc.data or "url" in doc.data):
+        given = "file" if "file" in doc.data else "url"
+        checker.problem("status", f"'status: not-deposited' contradicts the '{given}' given",
+                        f"delete the 'status' line now that the resource has a {given}, or "
+                        f"delete '{given}' if it is not available yet")
     if len(problems) > before:
         return None
     collection, section = placement

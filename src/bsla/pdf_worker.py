@@ -1,0 +1,137 @@
+"""Worker process for bsla.pdf: reads one JSON job per line, answers one JSON line.
+
+Started as ``python -m bsla.pdf_worker MEMORY_MB``. The address-space limit is
+set before pypdf is imported, so a decompression bomb ends in MemoryError (or
+the process dying) instead of exhausting the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import resource
+import sys
+import warnings
+from typing import Any
+
+MAX_TEXT_PAGES = 2000
+TEXT_CAP = 200_000
+DATE_RE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
+
+
+def _limit_memory(memory_mb: int) -> None:
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _date(value: Any) -> str | None:
+    match = DATE_RE.match(str(value or ""))
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if not 1900 <= int(year) <= 2100:
+        return None
+    if month and 1 <= int(month) <= 12:
+        if day and 1 <= int(day) <= 31:
+            return f"{year}-{month}-{day}"
+        return f"{year}-{month}"
+    return year
+
+
+def _is_true(value: Any) -> bool:
+    # pypdf's BooleanObject compares equal to True but is not the True singleton.
+    return value is not None and str(value).lower() == "true"
+
+
+def read_one(path: str) -> dict[str, Any]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path, strict=False)
+    encrypted = bool(reader.is_encrypted)
+    if encrypted:
+        try:
+            opened = reader.decrypt("")
+        except Exception:
+            opened = 0
+        if not opened:
+            return {"failure": "encrypted",
+                    "message": "the PDF is encrypted and cannot be opened without a password",
+                    "hint": "save an unprotected copy (File > Save As, without a password) "
+                            "and use that"}
+    pages = len(reader.pages)
+    info = None
+    try:
+        info = reader.metadata
+    except Exception:
+        info = None
+    title = _clean(info.title) if info else None
+    author = _clean(info.author) if info else None
+    created = _date(info.get("/CreationDate")) if info else None
+    if title is None:
+        try:
+            xmp = reader.xmp_metadata
+            if xmp is not None and xmp.dc_title:
+                title = _clean(next(iter(xmp.dc_title.values()), None))
+        except Exception:
+            title = None
+    root = reader.trailer["/Root"]
+    mark_info = root.get("/MarkInfo")
+    mark_info = mark_info.get_object() if mark_info is not None else None
+    tagged = bool(mark_info is not None and _is_true(mark_info.get("/Marked"))
+                  and "/StructTreeRoot" in root)
+    viewer = root.get("/ViewerPreferences")
+    viewer = viewer.get_object() if viewer is not None else None
+    display_doc_title = bool(viewer is not None and _is_true(viewer.get("/DisplayDocTitle")))
+    lang = _clean(root.get("/Lang"))
+    chunks: list[str] = []
+    total = 0
+    for index, page in enumerate(reader.pages):
+        if index >= MAX_TEXT_PAGES:
+            break
+        try:
+            text = " ".join((page.extract_text() or "").split())
+        except MemoryError:
+            raise
+        except Exception:
+            continue
+        if text:
+            chunks.append(text)
+            total += len(text) + 1
+    full = " ".join(chunks)
+    return {"facts": {
+        "pages": pages, "title": title, "author": author, "created": created,
+        "encrypted": encrypted, "text": full[:TEXT_CAP], "text_chars": len(full),
+        "tagged": tagged, "lang": lang, "display_doc_title": display_doc_title,
+    }}
+
+
+def main() -> None:
+    _limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 1024)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    for line in sys.stdin:
+        try:
+            job = json.loads(line)
+            reply = read_one(job["path"])
+        except MemoryError:
+            reply = {"failure": "memory",
+                     "message": "the PDF needs too much memory to read and was skipped",
+                     "hint": "re-export the PDF from the original document, then replace it"}
+        except RecursionError:
+            reply = {"failure": "corrupt", "reason": "objects nested too deeply"}
+        except Exception as exc:
+            reply = {"failure": "corrupt", "reason": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
