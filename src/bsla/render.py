@@ -37,6 +37,9 @@ RESOURCES_DIR = "resources"
 class GeneratedPage:
     src_uri: str
     content: str
+    # Resource pages stay out of the navigation, so a page's weight and the nav's
+    # build time do not grow with the catalog.
+    in_nav: bool = True
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,7 @@ class Renderer:
             title_meta=front_matter_text(resource.title),
             description_meta=front_matter_text(plain_text(resource.summary, 300)),
         )
-        return GeneratedPage(src_uri, content)
+        return GeneratedPage(src_uri, content, in_nav=False)
 
     def listing_page(self, owner: Collection | Section) -> GeneratedPage:
         src_uri = listing_src_uri(owner)
