@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: page text from PDFium
 TEXT_CAP = 200_000
 HEADER_WINDOW = 1024
 
