@@ -25,6 +25,9 @@ from yaml.scanner import Scanner
 from bsla.errors import Problems
 
 MAX_YAML_BYTES = 256 * 1024
+# `mkdocs serve` rebuilds in the same process after every edit; a file whose
+# bytes are unchanged is not parsed again. Nothing downstream mutates a Document.
+_parsed: dict[Path, tuple[bytes, Document]] = {}
 
 
 @dataclass
@@ -254,8 +257,14 @@ def load_yaml_file(path: Path, root: Path, problems: Problems) -> Document | Non
             code="too-large",
         )
         return None
+    raw = path.read_bytes()
+    cached = _parsed.get(path)
+    if cached is not None and cached[0] == raw:
+        return cached[1]
     try:
-        return parse_yaml(path, _decode(path.read_bytes()))
+        document = parse_yaml(path, _decode(raw))
     except _YamlProblem as exc:
         problems.add(path, exc.line, exc.message, exc.hint, code="yaml")
         return None
+    _parsed[path] = (raw, document)
+    return document

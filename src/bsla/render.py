@@ -177,6 +177,30 @@ def url_between(from_src_uri: str, to_src_uri: str, use_directory_urls: bool) ->
     return relative
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process.
+
+    Each build makes a new Renderer (and Jinja environment); under ``mkdocs
+    serve`` that meant compiling every template again after each edit (0.5 s at
+    1,000 resources, cProfile). Jinja checks the template source's checksum
+    before using an entry, so an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 class Renderer:
     """Owns the Jinja environment and the context every template sees."""
 
@@ -193,6 +217,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=_COMPILED_TEMPLATES,
         )
         self.env.filters.update(summary_html=summary_html, plain_text=plain_text,
                                 human_size=human_size, yaml_str=yaml_str)
