@@ -134,6 +134,20 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return html if body is None else body
 
 
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """Give unread nav pages their titles (``mkdocs serve --dirty``).
+
+    A dirty rebuild reads only the pages whose source changed, and MkDocs has no
+    title for an unread page, so a rebuilt page's navigation would show blank
+    entries. The few pages in the nav are read here; resource pages are not in it.
+    """
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.markdown is None and file.inclusion.is_in_nav():
+            page.read_source(config)
+    return env
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     state = _state(config)
     if state.final_site_dir is not None:
