@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint browser-deps clean
+.PHONY: serve build check test lint browser-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,14 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench build_site.py
 
 test: $(TEST_STAMP) browser-deps
-	$(BIN)/ruff check src tests build_site.py
+	$(BIN)/ruff check src tests build_site.py bench
 	$(BIN)/python -m pytest -n 2 -q
+
+# Benchmark against plain MkDocs + Material (bench/run.py); writes docs/benchmarks.md.
+# `make bench N=10000` for the big catalog (takes many minutes).
+N ?= 100 1000
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench.run $(foreach n,$(N),--n $(n))
 
 clean:
 	rm -rf site .cache
