@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint browser-deps clean bench
+.PHONY: serve build check test lint browser-deps clean new schema install install-test bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+install: $(STAMP)
+
+install-test: $(TEST_STAMP)
+
 serve: $(STAMP)
 	$(BIN)/python build_site.py build
 	$(BIN)/python build_site.py serve
@@ -30,8 +34,21 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python build_site.py check
 
+# make new PDF=path/to/file.pdf COLLECTION=issue-briefs
+new: $(STAMP)
+	@if [ -z "$(PDF)" ] || [ -z "$(COLLECTION)" ]; then \
+		echo "usage: make new PDF=path/to/file.pdf COLLECTION=<collection or section id>"; exit 2; fi
+	$(BIN)/python build_site.py new "$(PDF)" --collection "$(COLLECTION)"
+
+schema: $(STAMP)
+	$(BIN)/python build_site.py schema
+
+# axe-core for the accessibility tests, from the lock file (no browser is downloaded).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 # Browser tests use Debian's Chromium; never a browser downloaded by a test tool.
-browser-deps:
+browser-deps: node_modules/.package-lock.json
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -39,7 +56,7 @@ browser-deps:
 	fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests bench build_site.py
+	$(BIN)/ruff check src tests build_site.py bench
 
 test: $(TEST_STAMP) browser-deps
 	$(BIN)/ruff check src tests build_site.py bench

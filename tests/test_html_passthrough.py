@@ -2,49 +2,56 @@
 
 import markdown
 import pytest
-import yaml
 
 from bsla.catalog import load_catalog
-from bsla.hooks import _single_html_block
+from bsla.hooks import _BODY_MARKER, html_tail
 from bsla.render import load_labels, render_site
 from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
-def rendered():
+def bodies():
     catalog = load_catalog(REPO, read_pdfs=False)
     site, _ = render_site(catalog, load_labels(REPO))
-    return [p for p in site.pages if p.src_uri.endswith(".md")]
+    return {p.src_uri: p.content.split("\n---", 1)[1]
+            for p in site.pages if p.src_uri.endswith(".md")}
 
 
-def site_markdown() -> markdown.Markdown:
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    names, options = [], {}
-    for item in config["markdown_extensions"]:
-        name, settings = next(iter(item.items())) if isinstance(item, dict) else (item, None)
-        names.append(name)
-        if settings:
-            options[name] = settings
-    return markdown.Markdown(extensions=names, extension_configs=options)
+@pytest.fixture(scope="module")
+def site_markdown():
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(REPO / "mkdocs.yml"))
+    return markdown.Markdown(extensions=config.markdown_extensions,
+                             extension_configs=config.mdx_configs)
 
 
-def test_every_resource_and_listing_page_is_one_html_block(rendered):
-    assert rendered
-    assert all(_single_html_block(page.content) for page in rendered)
+def test_every_resource_and_listing_page_ends_in_one_html_element(bodies):
+    assert bodies
+    assert all(html_tail(body) is not None for body in bodies.values())
 
 
-def test_markdown_leaves_those_bodies_unchanged(rendered):
-    md = site_markdown()
-    for page in rendered:
-        body = page.content.split("\n---", 1)[1]
-        assert md.reset().convert(body) == body.strip(), page.src_uri
+def test_markdown_of_the_rest_plus_the_element_equals_markdown_of_the_page(bodies,
+                                                                           site_markdown):
+    for uri, body in bodies.items():
+        before, element = html_tail(body)
+        whole = site_markdown.reset().convert(body)
+        split = site_markdown.reset().convert(f"{before}{_BODY_MARKER}\n")
+        assert split.replace(_BODY_MARKER, element, 1) == whole, uri
 
 
-@pytest.mark.parametrize("content", [
-    "---\ntitle: x\n---\n\n# A heading\n\n<div>x</div>\n",
-    "---\ntitle: x\n---\n\n<div>x</div>\n\nSome *Markdown* after\n",
-    '---\ntitle: x\n---\n\n<div markdown="1">*x*</div>\n',
-    "---\ntitle: x\n---\n\n<div>x</div>\n\n<p>y</p>\n",
+@pytest.mark.parametrize("body", [
+    "\n<div>x</div>\n\nSome *Markdown* after\n",
+    "\n<div>a</div>\n\nSome *Markdown*\n\n<div>b</div>\n",
+    '\n<div markdown="1">*x*</div>\n',
+    "\n<div>x</div>\n\n<p>y</p>\n",
+    "# Title\n<div>glued to the heading</div>\n",
+    "Just Markdown\n",
 ])
-def test_pages_with_markdown_outside_one_element_still_go_through_markdown(content):
-    assert not _single_html_block(content)
+def test_pages_with_markdown_around_the_element_go_through_markdown(body):
+    assert html_tail(body) is None
+
+
+def test_nested_elements_of_the_same_tag_are_one_element():
+    assert html_tail("# T\n\n<div a>\n<div>x</div>\n</div>\n") == ("# T\n\n",
+                                                                 "<div a>\n<div>x</div>\n</div>")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bsla.catalog import Catalog, load_catalog
+from bsla.outputs import head_html
 from bsla.render import GeneratedPage, RenderedSite, Renderer, load_labels, render_site
 
 CACHE_DIR = ".cache/bsla"
@@ -25,15 +26,19 @@ class BuildState:
     labels: dict[str, dict[str, str]]
     site: RenderedSite
     renderer: Renderer
+    heads: dict[str, str]
     final_site_dir: Path | None = None
 
 
-def prepare(root: Path, *, use_directory_urls: bool = True) -> BuildState:
+def prepare(root: Path, *, use_directory_urls: bool = True,
+            site_url: str | None = None) -> BuildState:
     """Load and render the catalog under ``root``; raises LibraryError on any problem."""
-    catalog = load_catalog(root, cache_dir=root / CACHE_DIR / "pdf")
+    catalog = load_catalog(root, cache_dir=root / CACHE_DIR / "pdf",
+                           thumbs_dir=root / CACHE_DIR / "thumbs")
     labels = load_labels(root)
-    site, renderer = render_site(catalog, labels, use_directory_urls=use_directory_urls)
-    return BuildState(catalog, labels, site, renderer)
+    site, renderer = render_site(catalog, labels, use_directory_urls=use_directory_urls,
+                                 site_url=site_url)
+    return BuildState(catalog, labels, site, renderer, head_html(catalog, renderer))
 
 
 def write_generated(pages: list[GeneratedPage], out_dir: Path) -> list[tuple[GeneratedPage, Path]]:

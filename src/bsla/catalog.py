@@ -246,9 +246,9 @@ def _check_collection(resources: list[Resource], problems: Problems) -> list[Res
 
 def _check_pdfs(
     resources: list[Resource], stray_pdfs: list[Path], cache_dir: Path | None,
-    problems: Problems,
+    problems: Problems, thumbs_dir: Path | None = None,
 ) -> None:
-    from bsla.pdf import PdfFailure, read_pdf_facts
+    from bsla.pdf import PdfFailure, read_pdf_facts, thumbnail_path
 
     wanted = {r.file.resolve(): r for r in resources if r.file is not None}
     for pdf in stray_pdfs:
@@ -257,7 +257,8 @@ def _check_pdfs(
                          "add a YAML file with 'file: " + pdf.name + "' (python build_site.py new "
                          "can write one) or remove the PDF", code="orphan-pdf")
     with_files = [r for r in resources if r.file is not None]
-    facts = read_pdf_facts([r.file for r in with_files], cache_dir)  # type: ignore[misc]
+    facts = read_pdf_facts([r.file for r in with_files], cache_dir,  # type: ignore[misc]
+                           thumbs_dir=thumbs_dir)
     for r in with_files:
         result = facts[r.file]  # type: ignore[index]
         if isinstance(result, PdfFailure):
@@ -265,9 +266,12 @@ def _check_pdfs(
                          f"{result.message}", result.hint, code=f"pdf-{result.code}")
         else:
             r.pdf = result
+            cover = thumbnail_path(thumbs_dir, result.sha256)
+            r.cover = cover if cover is not None and cover.is_file() else None
 
 
-def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool = True) -> Catalog:
+def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool = True,
+                 thumbs_dir: Path | None = None) -> Catalog:
     """Load, validate and enrich the whole catalog; raise LibraryError listing all problems."""
     root = root.resolve()
     problems = Problems(root)
@@ -277,10 +281,14 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
     paths = discover_resource_files(root, taxonomy, problems)
     resources: list[Resource] = []
     stray_pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
+    claimed_pdfs: set[Path] = set()
     for path in (p for p in paths if p.suffix.lower() != ".pdf"):
         doc = load_yaml_file(path, root, problems)
         if doc is None:
             continue
+        if isinstance(doc.data.get("file"), str):
+            # Even an invalid resource claims its PDF: report the YAML, not an orphan.
+            claimed_pdfs.add((path.parent / doc.data["file"].strip()).resolve())
         placement = taxonomy.placement_of(path.parent.relative_to(root).as_posix())
         assert placement is not None  # discover_resource_files only yields placed files
         resource = validate_resource(doc, placement, taxonomy, root, problems)
@@ -288,7 +296,8 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
             resources.append(resource)
     resources = _check_collection(resources, problems)
     if read_pdfs:
-        _check_pdfs(resources, stray_pdfs, cache_dir, problems)
+        _check_pdfs(resources, [p for p in stray_pdfs if p.resolve() not in claimed_pdfs],
+                    cache_dir, problems, thumbs_dir)
     problems.raise_if_any()
     resources.sort(key=_display_order(taxonomy))
     return Catalog(root, taxonomy, resources)

@@ -48,7 +48,8 @@ def _mkdocs_logging(verbose: bool) -> None:
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool = False) -> None:
+def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool = False,
+               zip_path: Path | None = None) -> None:
     """Build the site into ``site_dir`` atomically; raises on any failure."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -62,6 +63,11 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool
         config = load_config(config_file=str(root / CONFIG_FILE), **overrides)
         build(config)
         swap_into_place(staging, site_dir)
+        if zip_path is not None:
+            # Built next to the target, then renamed, so a reader never sees half a zip.
+            partial = shutil.make_archive(str(zip_path.with_suffix("")) + ".partial", "zip",
+                                          root_dir=site_dir.parent, base_dir=site_dir.name)
+            Path(partial).replace(zip_path)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -83,7 +89,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     _mkdocs_logging(args.verbose)
     try:
         build_site(root, Path(args.site_dir) if args.site_dir else root / "site",
-                   strict=not args.no_strict, offline=args.offline)
+                   strict=not args.no_strict, offline=args.offline,
+                   zip_path=Path(args.zip).resolve() if args.zip else None)
     except MkDocsException as exc:
         return _mkdocs_failure(exc, args.format)
     print(f"Built the site into {args.site_dir or root / 'site'}")
@@ -147,6 +154,83 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from bsla.scaffold import new_resource
+
+    root = _root(args)
+    yaml_path = new_resource(root, Path(args.pdf).resolve(), args.collection, slug=args.slug)
+    shown = yaml_path.relative_to(root)
+    print(f"Wrote {shown} and copied the PDF beside it.")
+    print(f"Next: fill in the empty fields in {shown}, then run: python build_site.py check")
+    return 0
+
+
+def write_schema(root: Path) -> Path:
+    """Write the JSON Schema editors' tools use, generated from the engine's schema."""
+    import json
+
+    from bsla.scaffold import SCHEMA_PATH
+    from bsla.schema import json_schema
+    from bsla.taxonomy import load_taxonomy
+
+    problems = Problems(root)
+    taxonomy = load_taxonomy(root / "taxonomy.yml", root, problems)
+    problems.raise_if_any()
+    assert taxonomy is not None
+    target = root / SCHEMA_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(json_schema(taxonomy), indent=2, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    return target
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    target = write_schema(_root(args))
+    print(f"Wrote {target.relative_to(_root(args))}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bsla.outputs import export_texts
+
+    root = _root(args)
+    state = prepare(root, site_url=args.site_url or os.environ.get("SITE_URL") or None)
+    texts = export_texts(state.catalog, state.renderer)
+    names = {"json": ["catalog.json", "catalog.schema.json"], "csv": ["catalog.csv"],
+             "all": sorted(texts)}[args.export_format]
+    if args.out == "-":
+        if len(names) != 1 and args.export_format != "json":
+            print("--out - writes one file; choose --format json or csv", file=sys.stderr)
+            return 2
+        sys.stdout.write(texts[names[0]])
+        return 0
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (out / name).write_text(texts[name], encoding="utf-8")
+        print(f"Wrote {out / name}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from bsla.fixity import verify
+
+    root = _root(args)
+    report = verify(root, Path(args.against) if args.against else root / "site" / "catalog.json")
+    for relative in report.changed:
+        print(f"{relative}: the file changed since the catalog was published "
+              "(its SHA-256 differs)", file=sys.stderr)
+    for relative in report.missing:
+        print(f"{relative}: the file has vanished since the catalog was published",
+              file=sys.stderr)
+    if report.ok:
+        print(f"OK: {report.checked} files match their published SHA-256.")
+        return 0
+    print(f"{len(report.changed)} changed, {len(report.missing)} missing of {report.checked} "
+          "files.", file=sys.stderr)
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build_site.py",
@@ -165,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-strict", action="store_true", help="do not fail on warnings")
     build.add_argument("--offline", action="store_true",
                        help="links that work when opened from the file system")
+    build.add_argument("--zip", help="also write the built site as this .zip file")
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs progress")
     build.set_defaults(func=cmd_build)
 
@@ -176,8 +261,32 @@ def build_parser() -> argparse.ArgumentParser:
         "render", help="write all pages as plain Markdown into a folder, for other renderers")
     render.add_argument("--out", required=True, help="output folder")
     render.set_defaults(func=cmd_render)
-    return parser
+    new = commands.add_parser(
+        "new", help="add a PDF to a collection with a pre-filled resource file")
+    new.add_argument("pdf", help="the PDF to add")
+    new.add_argument("--collection", required=True,
+                     help="collection or section id (see taxonomy.yml), e.g. issue-briefs")
+    new.add_argument("--slug", help="id and file name to use (default: from the PDF's name)")
+    new.set_defaults(func=cmd_new)
 
+    export = commands.add_parser(
+        "export", help="write catalog.json / catalog.csv without building the site")
+    export.add_argument("--format", dest="export_format", choices=["json", "csv", "all"],
+                        default="all", help="which export (default: all files)")
+    export.add_argument("--out", default="export", help="folder, or - for standard output")
+    export.add_argument("--site-url", help="public address of the site, for absolute links")
+    export.set_defaults(func=cmd_export)
+
+    verify = commands.add_parser(
+        "verify", help="re-hash deposited PDFs against the published catalog.json")
+    verify.add_argument("--against", help="catalog.json to compare with (default: "
+                        "site/catalog.json)")
+    verify.set_defaults(func=cmd_verify)
+
+    schema = commands.add_parser(
+        "schema", help="regenerate schema/resource.schema.json for editors' YAML tools")
+    schema.set_defaults(func=cmd_schema)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,13 +34,14 @@ from bsla.errors import LibraryError
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
-_OPENING_TAG = re.compile(r"<(article|div|section|main)[\s>]")
+_OPENING_TAG = re.compile(r"(?m)^<(article|div|section|main)(?=[\s>])")
+_BODY_MARKER = "<!-- bsla:generated-html -->"
 
 # Hook modules live for the whole `mkdocs serve` session; keep per-build state
 # keyed by the config object so a rebuild never sees the previous build's data.
 _command: str | None = None
 _states: dict[int, BuildState] = {}
-# Generated pages whose body is already HTML, and those bodies while MkDocs renders.
+# Generated pages, and their HTML elements that skip Markdown while MkDocs renders.
 _html_pages: set[str] = set()
 _html_bodies: dict[str, str] = {}
 
@@ -66,7 +67,8 @@ def _state(config: MkDocsConfig) -> BuildState:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     try:
-        state = prepare(root, use_directory_urls=config.use_directory_urls)
+        state = prepare(root, use_directory_urls=config.use_directory_urls,
+                        site_url=config.site_url or None)
     except LibraryError as exc:
         raise PluginError(str(exc)) from None
     _states.clear()
@@ -95,35 +97,51 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, abs_src_path=str(path),
                                     inclusion=inclusion))
-        if _single_html_block(page.content):
-            _html_pages.add(page.src_uri)
+        _html_pages.add(page.src_uri)
     for copied in state.site.files:
         files.append(File.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
     return files
 
 
-def _single_html_block(content: str) -> bool:
-    """Whether a generated page's body is one HTML element, which Markdown passes through.
+def html_tail(markdown: str) -> tuple[str, str] | None:
+    """Split a generated page into (Markdown before, one trailing HTML element).
 
-    Python-Markdown leaves a block-level HTML element untouched, but finding that
-    out parses the whole element (about 3 ms per resource page and 90 ms per
-    listing of 250 cards). The engine already rendered these bodies to HTML, so
-    they skip Markdown; any page with Markdown syntax outside one element, or a
-    ``markdown`` attribute for md_in_html, still goes through it.
+    Python-Markdown passes a block-level HTML element through untouched, but
+    finding that out parses the whole element: about 3 ms per resource page and
+    90 ms per listing of 250 cards (bench/, cProfile). The engine rendered that
+    element itself, so only the Markdown before it (a heading, say) is converted
+    and the element is put back afterwards. None when the page does not end in
+    exactly one such element (Markdown after it, or ``markdown=`` for md_in_html).
     """
-    body = content.split("\n---", 1)[-1].strip() if content.startswith("---") else content
-    opening = _OPENING_TAG.match(body)
-    return (opening is not None and body.endswith(f"</{opening.group(1)}>")
-            and " markdown=" not in body)
+    opening = _OPENING_TAG.search(markdown)
+    if opening is None:
+        return None
+    before, element = markdown[: opening.start()], markdown[opening.start():].rstrip()
+    if (before.strip() and not before.endswith("\n\n")) or " markdown=" in element:
+        return None
+    tag = opening.group(1)
+    depth = 0
+    for match in re.finditer(rf"<(/?){tag}(?=[\s>])", element):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            # The first element must close exactly at the end of the page.
+            return (before, element) if match.end() + 1 == len(element) else None
+    return None
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if page.file.src_uri in _html_pages:
-        _html_bodies[page.file.src_uri] = markdown
-        return ""
+    state = _state(config)
+    head = state.heads.get(page.file.src_uri)
+    if head is not None:
+        # Read by docs/overrides/main.html into <head>; escaped by the engine.
+        page.meta["bsla_head"] = head
+    split = html_tail(markdown) if page.file.src_uri in _html_pages else None
+    if split is not None:
+        before, _html_bodies[page.file.src_uri] = split
+        return f"{before}{_BODY_MARKER}\n"
     if page.file.src_uri != "index.md":
         return markdown
-    block = _state(config).renderer.home_block()
+    block = state.renderer.home_block()
     if HOME_MARKER in markdown:
         return markdown.replace(HOME_MARKER, block, 1)
     return markdown.rstrip() + "\n\n" + block
@@ -131,7 +149,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     body = _html_bodies.pop(page.file.src_uri, None)
-    return html if body is None else body
+    return html if body is None else html.replace(_BODY_MARKER, body, 1)
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:

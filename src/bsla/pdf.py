@@ -158,15 +158,16 @@ class _Worker:
             start_new_session=True,
             env={**os.environ, "PYTHONPATH": _package_parent()},
         )
-        self.job: tuple[Path, str, int] | None = None
+        self.job: tuple[Path, str, int, str | None] | None = None
         self.deadline = 0.0
         self.buffer = b""
 
-    def send(self, job: tuple[Path, str, int], timeout: float) -> None:
+    def send(self, job: tuple[Path, str, int, str | None], timeout: float) -> None:
         assert self.process.stdin is not None
         self.job = job
         self.deadline = time.monotonic() + timeout
-        self.process.stdin.write((json.dumps({"path": str(job[0])}) + "\n").encode())
+        request = {"path": str(job[0]), "thumbnail": job[3]}
+        self.process.stdin.write((json.dumps(request) + "\n").encode())
         self.process.stdin.flush()
 
     def kill(self) -> None:
@@ -197,7 +198,7 @@ def _facts_from_reply(reply: dict[str, Any], sha256: str, size: int) -> PdfFacts
 
 
 def _parse_all(
-    jobs: list[tuple[Path, str, int]], *, timeout: float, memory_mb: int, workers: int,
+    jobs: list[tuple[Path, str, int, str | None]], *, timeout: float, memory_mb: int, workers: int,
 ) -> dict[Path, PdfFacts | PdfFailure]:
     results: dict[Path, PdfFacts | PdfFailure] = {}
     pending = list(reversed(jobs))
@@ -238,7 +239,7 @@ def _parse_all(
                     worker.buffer += chunk
                     while b"\n" in worker.buffer and worker.job:
                         line, worker.buffer = worker.buffer.split(b"\n", 1)
-                        path, sha256, size = worker.job
+                        path, sha256, size, _ = worker.job
                         try:
                             results[path] = _facts_from_reply(json.loads(line), sha256, size)
                         except (ValueError, KeyError, TypeError) as exc:
@@ -265,6 +266,10 @@ def _parse_all(
     return results
 
 
+def thumbnail_path(thumbs_dir: Path | None, sha256: str) -> Path | None:
+    return None if thumbs_dir is None else thumbs_dir / f"{sha256}.png"
+
+
 def read_pdf_facts(
     paths: Sequence[Path],
     cache_dir: Path | None,
@@ -273,10 +278,17 @@ def read_pdf_facts(
     memory_mb: int = 1024,
     max_bytes: int = 200 * 1024 * 1024,
     workers: int | None = None,
+    thumbs_dir: Path | None = None,
 ) -> dict[Path, PdfFacts | PdfFailure]:
-    """Facts (or the reason there are none) for every path, keyed by the path as given."""
+    """Facts (or the reason there are none) for every path, keyed by the path as given.
+
+    With ``thumbs_dir``, the first page is also rendered to ``<sha256>.png`` there
+    (see ``thumbnail_path``); an existing image is never rendered again.
+    """
     results: dict[Path, PdfFacts | PdfFailure] = {}
-    jobs: list[tuple[Path, str, int]] = []
+    jobs: list[tuple[Path, str, int, str | None]] = []
+    if thumbs_dir is not None:
+        thumbs_dir.mkdir(parents=True, exist_ok=True)
     for path in paths:
         refusal = _precheck(Path(path), max_bytes)
         if refusal is not None:
@@ -284,10 +296,12 @@ def read_pdf_facts(
             continue
         sha256, size = _sha256(Path(path))
         cached = _cache_read(cache_dir, sha256)
-        if cached is not None:
+        thumb = thumbnail_path(thumbs_dir, sha256)
+        wanted_thumb = str(thumb) if thumb is not None and not thumb.exists() else None
+        if cached is not None and wanted_thumb is None:
             results[path] = cached
         else:
-            jobs.append((path, sha256, size))
+            jobs.append((path, sha256, size, wanted_thumb))
     if jobs:
         count = workers or min(os.cpu_count() or 1, len(jobs))
         parsed = _parse_all(jobs, timeout=timeout, memory_mb=memory_mb, workers=count)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,22 @@ TEMPLATES = Path(__file__).parent / "templates"
 SUMMARY_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
 LINK_SCHEMES = ("http", "https", "mailto")
 RESOURCES_DIR = "resources"
+COVER_FILE = "cover.png"
+PLACEHOLDER_IMAGE = "assets/images/cover-placeholder.svg"
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    label: str
+    text: str
+
+
+def citations(resource: Resource, url: str, label: Any) -> list[Citation]:
+    from bsla.cite import apa, chicago
+
+    return [Citation("apa", label("cite_apa"), apa(resource, url)),
+            Citation("chicago", label("cite_chicago"), chicago(resource, url))]
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,19 @@ def front_matter_text(text: str) -> str:
     return str(escape(text))
 
 
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def markdown_text(text: str) -> Markup:
+    """Editor text as literal Markdown inline text: no markup, no HTML, no links.
+
+    Page titles are Markdown headings so that they enter the page's table of
+    contents, which is what gives Material's skip link its target.
+    """
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(MARKDOWN_SPECIALS.sub(r"\\\1", text))
+
+
 def human_size(size: int) -> str:
     value = float(size)
     for unit in ("bytes", "KB", "MB", "GB"):
@@ -205,11 +235,13 @@ class Renderer:
     """Owns the Jinja environment and the context every template sees."""
 
     def __init__(self, catalog: Catalog, labels: dict[str, dict[str, str]], *,
-                 lang: str = "en", use_directory_urls: bool = True) -> None:
+                 lang: str = "en", use_directory_urls: bool = True,
+                 site_url: str | None = None) -> None:
         self.catalog = catalog
         self.labels = labels
         self.lang = lang
         self.use_directory_urls = use_directory_urls
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -220,10 +252,16 @@ class Renderer:
             bytecode_cache=_COMPILED_TEMPLATES,
         )
         self.env.filters.update(summary_html=summary_html, plain_text=plain_text,
-                                human_size=human_size, yaml_str=yaml_str)
+                                human_size=human_size, yaml_str=yaml_str,
+                                markdown_text=markdown_text)
         self.env.globals.update(label=self.label, taxonomy=catalog.taxonomy, term=self.term,
                                 lang=lang, resource_uri=resource_src_uri,
                                 listing_uri=listing_src_uri)
+
+    def absolute(self, src_uri: str) -> str:
+        """The public URL of a file: absolute with site_url, else from the site root."""
+        path = page_url(src_uri, self.use_directory_urls)
+        return (self.site_url or "/") + path
 
     def label(self, key: str, **values: Any) -> str:
         entry = self.labels.get(key)
@@ -269,6 +307,9 @@ class Renderer:
             pdf_name=pdf_file_name(resource),
             title_meta=front_matter_text(resource.title),
             description_meta=front_matter_text(plain_text(resource.summary, 300)),
+            citations=citations(resource, self.absolute(src_uri), self.label),
+            cover=COVER_FILE if resource.cover is not None else None,
+            placeholder=url_between(src_uri, PLACEHOLDER_IMAGE, self.use_directory_urls),
         )
         return GeneratedPage(src_uri, content, in_nav=False)
 
@@ -318,8 +359,12 @@ def pdf_file_name(resource: Resource) -> str:
 
 
 def render_site(catalog: Catalog, labels: dict[str, dict[str, str]], *,
-                use_directory_urls: bool = True) -> tuple[RenderedSite, Renderer]:
-    renderer = Renderer(catalog, labels, use_directory_urls=use_directory_urls)
+                use_directory_urls: bool = True,
+                site_url: str | None = None) -> tuple[RenderedSite, Renderer]:
+    from bsla.outputs import output_files
+
+    renderer = Renderer(catalog, labels, use_directory_urls=use_directory_urls,
+                        site_url=site_url)
     taxonomy = catalog.taxonomy
     pages = renderer.nav_files()
     for collection in taxonomy.collections:
@@ -331,4 +376,7 @@ def render_site(catalog: Catalog, labels: dict[str, dict[str, str]], *,
         for r in catalog.resources
         if r.file is not None and r.pdf is not None
     ]
-    return RenderedSite(pages, files), renderer
+    files += [CopiedFile(f"{RESOURCES_DIR}/{r.id}/{COVER_FILE}", r.cover)
+              for r in catalog.resources if r.cover is not None]
+    extra_pages, extra_files = output_files(catalog, renderer)
+    return RenderedSite(pages + extra_pages, files + extra_files), renderer

@@ -119,6 +119,7 @@ class Resource:
     related: list[str] = field(default_factory=list)
     former_ids: list[str] = field(default_factory=list)
     pdf: Any = None  # bsla.pdf.PdfFacts once read
+    cover: Path | None = None  # first-page image, when one could be rendered
 
     @property
     def year(self) -> str | None:

@@ -1,0 +1,166 @@
+"""Catalog exports: catalog.json, catalog.csv, the resource JSON Schema and an Atom feed.
+
+The JSON export is the preservation record: validated metadata, PDF facts
+(including SHA-256 for fixity checks) and the URLs every resource is reached
+at. ``catalog-record.schema.json`` describes it and a test validates against it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from bsla.catalog import Catalog
+from bsla.schema import FIELDS, Resource, json_schema
+
+EXPORT_VERSION = 1
+CSV_LIST_SEPARATOR = "; "
+PDF_FACT_FIELDS = ("sha256", "bytes", "pages", "title", "author", "created", "encrypted",
+                   "text_chars", "tagged", "lang", "display_doc_title")
+
+UrlFor = Callable[[str], str]
+
+
+def resource_record(resource: Resource, root: Path, url_for: UrlFor) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": resource.id}
+    for spec in FIELDS:
+        if spec.name == "id":
+            continue
+        value = getattr(resource, spec.name)
+        if spec.name == "file":
+            value = value.relative_to(root).as_posix() if value is not None else None
+        record[spec.name] = value
+    record["collection"] = resource.collection.id
+    record["section"] = resource.section.id if resource.section else None
+    record["page_url"] = url_for(f"resources/{resource.id}/")
+    record["pdf_url"] = (url_for(f"resources/{resource.id}/{resource.id}.pdf")
+                         if resource.pdf is not None else None)
+    record["pdf"] = ({name: getattr(resource.pdf, name) for name in PDF_FACT_FIELDS}
+                     if resource.pdf is not None else None)
+    return record
+
+
+def catalog_document(catalog: Catalog, url_for: UrlFor, *, generated: str) -> dict[str, Any]:
+    return {
+        "export_version": EXPORT_VERSION,
+        "generated": generated,
+        "publisher": catalog.taxonomy.defaults.get("publisher"),
+        "count": len(catalog.resources),
+        "resources": [resource_record(r, catalog.root, url_for) for r in catalog.resources],
+    }
+
+
+def catalog_json(catalog: Catalog, url_for: UrlFor, *, generated: str) -> str:
+    document = catalog_document(catalog, url_for, generated=generated)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def csv_columns() -> list[str]:
+    names = [spec.name for spec in FIELDS]
+    return [*names, "collection", "section", "page_url", "pdf_url",
+            *(f"pdf_{name}" for name in PDF_FACT_FIELDS)]
+
+
+def catalog_csv(catalog: Catalog, url_for: UrlFor) -> str:
+    """One row per resource; lists joined with '; ' so a spreadsheet shows them in one cell."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\r\n")
+    writer.writeheader()
+    for resource in catalog.resources:
+        record = resource_record(resource, catalog.root, url_for)
+        facts = record.pop("pdf") or {}
+        row = {key: CSV_LIST_SEPARATOR.join(value) if isinstance(value, list) else value
+               for key, value in record.items()}
+        row.update({f"pdf_{name}": facts.get(name) for name in PDF_FACT_FIELDS})
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def record_schema(catalog: Catalog) -> dict[str, Any]:
+    """JSON Schema of catalog.json, built on the resource schema the editors use."""
+    resource = json_schema(catalog.taxonomy)
+    properties = dict(resource["properties"])
+    properties["file"] = {"type": ["string", "null"]}
+    for name, spec in list(properties.items()):
+        if name not in resource["required"] and name != "file":
+            properties[name] = {"anyOf": [spec, {"type": "null"}]}
+    nullable_string = {"type": ["string", "null"]}
+    properties.update({
+        "collection": {"enum": [c.id for c in catalog.taxonomy.collections]},
+        "section": nullable_string,
+        "page_url": {"type": "string"},
+        "pdf_url": nullable_string,
+        "pdf": {"anyOf": [{"type": "null"}, {
+            "type": "object",
+            "required": ["sha256", "bytes", "pages"],
+            "properties": {
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "bytes": {"type": "integer", "minimum": 0},
+                "pages": {"type": "integer", "minimum": 0},
+            },
+        }]},
+    })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "catalog.schema.json",
+        "title": "Best Start LA library catalog export",
+        "type": "object",
+        "required": ["export_version", "count", "resources"],
+        "properties": {
+            "export_version": {"const": EXPORT_VERSION},
+            "generated": {"type": "string"},
+            "publisher": nullable_string,
+            "count": {"type": "integer"},
+            "resources": {"type": "array", "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [*resource["required"], "collection", "page_url"],
+                "properties": properties,
+            }},
+        },
+    }
+
+
+def _feed_date(resource: Resource) -> str:
+    date = resource.added or resource.date or "1970"
+    parts = [*date.split("-"), "01", "01"][:3]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+def atom_feed(catalog: Catalog, url_for: UrlFor, *, title: str, limit: int = 50) -> str:
+    """Atom feed of resources, newest first by date added (then publication date)."""
+    newest = sorted(catalog.resources, key=lambda r: (_feed_date(r), r.id), reverse=True)[:limit]
+    updated = _feed_date(newest[0]) if newest else "1970-01-01T00:00:00Z"
+    entries = []
+    for r in newest:
+        link = url_for(f"resources/{r.id}/")
+        authors = "".join(f"<author><name>{xml_escape(a)}</name></author>"
+                          for a in (r.authors or [r.publisher]))
+        entries.append(
+            f"<entry><id>{xml_escape(link)}</id><title>{xml_escape(r.title)}</title>"
+            f'<link rel="alternate" href="{xml_escape(link)}"/>'
+            f"<updated>{_feed_date(r)}</updated>{authors}"
+            f"<summary>{xml_escape(' '.join(r.summary.split()))}</summary></entry>")
+    home = url_for("")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<id>{xml_escape(home)}</id><title>{xml_escape(title)}</title>"
+            f'<link rel="alternate" href="{xml_escape(home)}"/>'
+            f'<link rel="self" href="{xml_escape(url_for("feed.xml"))}"/>'
+            f"<updated>{updated}</updated>" + "".join(entries) + "</feed>\n")
+
+
+def today() -> str:
+    """Build time, or SOURCE_DATE_EPOCH when set, for reproducible exports."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit()
+              else dt.datetime.now(dt.UTC))
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

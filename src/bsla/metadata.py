@@ -1,0 +1,135 @@
+"""Machine-readable page metadata: Highwire ``citation_*`` tags and schema.org JSON-LD.
+
+Zotero and Google Scholar read the Highwire tags; other catalogs read JSON-LD.
+Both end up in ``<head>`` as pre-escaped HTML (MkDocs' theme templates do not
+autoescape, so everything here is escaped before it leaves this module).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from bsla.catalog import Catalog
+from bsla.cite import authors_of
+from bsla.schema import Resource
+
+REPORT_TYPES = {"report", "issue-brief", "reflection-paper"}
+
+
+def json_ld_script(data: dict[str, Any]) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, indent=None, sort_keys=False)
+    # "</" would end the <script> element early; JSON allows the escaped form.
+    text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def _meta(name: str, content: str) -> str:
+    return f'<meta name="{escape(name)}" content="{escape(content)}">'
+
+
+def highwire_tags(resource: Resource, pdf_url: str | None) -> list[str]:
+    tags = [_meta("citation_title", resource.title)]
+    for author in authors_of(resource):
+        name = author.family if author.is_organization else f"{author.family}, {author.given}"
+        tags.append(_meta("citation_author", name))
+    tags.append(_meta("citation_publisher", resource.publisher))
+    if resource.type in REPORT_TYPES:
+        tags.append(_meta("citation_technical_report_institution", resource.publisher))
+    if resource.date:
+        tags.append(_meta("citation_publication_date", resource.date.replace("-", "/")))
+    tags.append(_meta("citation_language", resource.language))
+    if pdf_url:
+        tags.append(_meta("citation_pdf_url", pdf_url))
+    for keyword in resource.tags:
+        tags.append(_meta("citation_keywords", keyword))
+    return tags
+
+
+def resource_json_ld(catalog: Catalog, resource: Resource, *, page_url: str,
+                     pdf_url: str | None, collection_url: str, lang: str = "en") -> dict[str, Any]:
+    taxonomy = catalog.taxonomy
+    people = [
+        {"@type": "Organization", "name": a.family} if a.is_organization
+        else {"@type": "Person", "familyName": a.family, "givenName": a.given,
+              "name": f"{a.given} {a.family}"}
+        for a in authors_of(resource)
+    ]
+    placement = resource.section or resource.collection
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Report" if resource.type in REPORT_TYPES else "DigitalDocument",
+        "@id": page_url,
+        "url": page_url,
+        "identifier": resource.id,
+        "name": resource.title,
+        "headline": resource.title,
+        "description": " ".join(resource.summary.split()),
+        "author": people,
+        "publisher": {"@type": "Organization", "name": resource.publisher},
+        "inLanguage": resource.language,
+        "genre": taxonomy.vocabulary("types")[resource.type].label_in(lang),
+        "isPartOf": {"@type": "Collection", "name": placement.label_in(lang),
+                     "url": collection_url},
+        "about": [
+            {"@type": "DefinedTerm", "name": taxonomy.vocabulary(v)[t].label_in(lang),
+             "termCode": t, "inDefinedTermSet": v}
+            for v, facet in (("capacities", resource.capacities),
+                             ("focus_areas", resource.focus_areas))
+            for t in facet
+        ],
+        "keywords": resource.tags,
+        "creativeWorkStatus": taxonomy.vocabulary("statuses")[resource.status].label_in(lang),
+    }
+    if resource.subtitle:
+        data["alternativeHeadline"] = resource.subtitle
+    if resource.date:
+        data["datePublished"] = resource.date
+    if resource.license:
+        data["license"] = resource.license
+    if resource.collection.series:
+        data["isPartOf"]["alternateName"] = resource.collection.series_in(lang)
+    if resource.pdf is not None and pdf_url:
+        data["encoding"] = {
+            "@type": "MediaObject",
+            "contentUrl": pdf_url,
+            "encodingFormat": "application/pdf",
+            "contentSize": f"{resource.pdf.bytes} B",
+            "sha256": resource.pdf.sha256,
+            "numberOfPages": resource.pdf.pages,
+        }
+        data["numberOfPages"] = resource.pdf.pages
+    elif resource.url:
+        data["sameAs"] = resource.url
+    return data
+
+
+def catalog_json_ld(catalog: Catalog, *, site_name: str, home_url: str,
+                    resource_url, lang: str = "en") -> dict[str, Any]:
+    """DataCatalog for the home page: the library as a whole and its datasets."""
+    publisher = catalog.taxonomy.defaults.get("publisher", "")
+    return {
+        "@context": "https://schema.org",
+        "@type": "DataCatalog",
+        "name": site_name,
+        "url": home_url,
+        "publisher": {"@type": "Organization", "name": publisher},
+        "inLanguage": lang,
+        "numberOfItems": len(catalog.resources),
+        "dataset": [
+            {"@type": "Dataset", "name": f"{site_name} catalog (JSON)",
+             "distribution": [
+                 {"@type": "DataDownload", "encodingFormat": "application/json",
+                  "contentUrl": resource_url("catalog.json")},
+                 {"@type": "DataDownload", "encodingFormat": "text/csv",
+                  "contentUrl": resource_url("catalog.csv")},
+             ]},
+        ],
+        "hasPart": [
+            {"@type": "Collection", "name": c.label_in(lang),
+             "url": resource_url(f"{c.id}/")}
+            for c in catalog.taxonomy.collections
+        ],
+    }

@@ -1,0 +1,89 @@
+"""Files published beside the pages: citations, redirects, exports, feed, head metadata."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from bsla.catalog import Catalog
+from bsla.cite import bibtex, ris
+from bsla.export import atom_feed, catalog_csv, catalog_json, record_schema, today
+from bsla.metadata import catalog_json_ld, highwire_tags, json_ld_script, resource_json_ld
+from bsla.schema import Resource, json_schema
+
+if TYPE_CHECKING:
+    from bsla.render import CopiedFile, GeneratedPage, Renderer
+
+EXPORT_FILES = ("catalog.json", "catalog.csv", "catalog.schema.json", "resource.schema.json",
+                "feed.xml")
+
+
+def _pdf_src(resource: Resource) -> str | None:
+    return f"resources/{resource.id}/{resource.id}.pdf" if resource.pdf is not None else None
+
+
+def redirect_page(renderer: Renderer, old_id: str, resource: Resource) -> GeneratedPage:
+    from bsla.render import GeneratedPage, resource_src_uri, url_between
+
+    # An .html file is copied as-is, so it sits exactly where the old page was
+    # under both URL styles (/resources/old/ and /resources/old/index.html).
+    old_src = f"resources/{old_id}/index.html"
+    target = url_between(resource_src_uri(old_id), resource_src_uri(resource.id),
+                         renderer.use_directory_urls)
+    html = renderer.env.get_template("redirect.html.j2").render(
+        target=target, canonical=renderer.absolute(resource_src_uri(resource.id)),
+        r=resource)
+    return GeneratedPage(old_src, html)
+
+
+def export_texts(catalog: Catalog, renderer: Renderer) -> dict[str, str]:
+    """The export files by name; also what `build_site.py export` writes."""
+    url_for = renderer.absolute
+    site_name = renderer.label("site_title")
+    return {
+        "catalog.json": catalog_json(catalog, url_for, generated=today()),
+        "catalog.csv": catalog_csv(catalog, url_for),
+        "catalog.schema.json": json.dumps(record_schema(catalog), indent=2) + "\n",
+        "resource.schema.json": json.dumps(json_schema(catalog.taxonomy), indent=2,
+                                           ensure_ascii=False) + "\n",
+        "feed.xml": atom_feed(catalog, url_for, title=site_name),
+    }
+
+
+def output_files(catalog: Catalog,
+                 renderer: Renderer) -> tuple[list[GeneratedPage], list[CopiedFile]]:
+    from bsla.render import GeneratedPage, resource_src_uri
+
+    pages: list[GeneratedPage] = []
+    for r in catalog.resources:
+        url = renderer.absolute(resource_src_uri(r.id))
+        pdf = _pdf_src(r)
+        pdf_url = renderer.absolute(pdf) if pdf else None
+        pages.append(GeneratedPage(f"resources/{r.id}/{r.id}.bib", bibtex(r, url)))
+        pages.append(GeneratedPage(f"resources/{r.id}/{r.id}.ris", ris(r, url, pdf_url)))
+        pages.extend(redirect_page(renderer, old, r) for old in r.former_ids)
+    pages.extend(GeneratedPage(name, text) for name, text in export_texts(catalog,
+                                                                           renderer).items())
+    return pages, []
+
+
+def head_html(catalog: Catalog, renderer: Renderer) -> dict[str, Markup]:
+    """Extra <head> markup per page source path (resource pages and the home page)."""
+    from bsla.render import listing_src_uri, resource_src_uri
+
+    heads: dict[str, Markup] = {}
+    for r in catalog.resources:
+        src = resource_src_uri(r.id)
+        pdf = _pdf_src(r)
+        pdf_url = renderer.absolute(pdf) if pdf else None
+        data = resource_json_ld(catalog, r, page_url=renderer.absolute(src), pdf_url=pdf_url,
+                                collection_url=renderer.absolute(
+                                    listing_src_uri(r.section or r.collection)),
+                                lang=renderer.lang)
+        heads[src] = Markup("\n".join([*highwire_tags(r, pdf_url), json_ld_script(data)]))
+    heads["index.md"] = json_ld_script(catalog_json_ld(
+        catalog, site_name=renderer.label("site_title"), home_url=renderer.absolute("index.md"),
+        resource_url=lambda path: (renderer.site_url or "/") + path, lang=renderer.lang))
+    return heads
