@@ -228,7 +228,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-_COMPILED_TEMPLATES = _CompiledTemplates()
+COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 class Renderer:
@@ -249,7 +249,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            bytecode_cache=_COMPILED_TEMPLATES,
+            bytecode_cache=COMPILED_TEMPLATES,
         )
         self.env.filters.update(summary_html=summary_html, plain_text=plain_text,
                                 human_size=human_size, yaml_str=yaml_str,
