@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint browser-deps clean new schema install install-test audit linkcheck
+.PHONY: serve build check test lint browser-deps clean new schema install install-test audit linkcheck bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,10 +56,10 @@ browser-deps: node_modules/.package-lock.json
 	fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests build_site.py
+	$(BIN)/ruff check src tests build_site.py bench
 
 test: $(TEST_STAMP) browser-deps
-	$(BIN)/ruff check src tests build_site.py
+	$(BIN)/ruff check src tests build_site.py bench
 	$(BIN)/python -m pytest -n 2 -q
 
 # Known vulnerabilities in the installed dependencies. Needs the vulnerability
@@ -71,6 +71,12 @@ audit: $(TEST_STAMP)
 # External links in the metadata (uses the network; never part of a build).
 linkcheck: $(STAMP)
 	$(BIN)/python build_site.py linkcheck
+
+# Benchmark against plain MkDocs + Material (bench/run.py); writes docs/benchmarks.md.
+# `make bench N=10000` for the big catalog (takes many minutes).
+N ?= 100 1000
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench.run $(foreach n,$(N),--n $(n))
 
 clean:
 	rm -rf site .cache

@@ -8,9 +8,8 @@ listing every problem of the run.
 
 from __future__ import annotations
 
-import heapq
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +43,7 @@ class Catalog:
             if resource.section:
                 self._placed[resource.collection.id].append(resource)
         self._related_cache: dict[tuple[str, int], list[Resource]] = {}
+        self._withdrawn = {r.id for r in self.resources if r.status == "withdrawn"}
 
     def in_placement(self, placement_id: str) -> list[Resource]:
         """Resources of a collection (all its sections) or of one section, in display order."""
@@ -63,7 +63,8 @@ class Catalog:
     def related(self, resource: Resource, limit: int = RELATED_LIMIT) -> list[Resource]:
         """Explicit `related` ids first, then the best matches by shared terms.
 
-        Ties break on id so the list never changes between builds. Withdrawn
+        A match scores the weights of the terms it shares (RELATED_WEIGHTS); ties
+        break on id so the list never changes between builds. Withdrawn
         resources are only listed when an editor named them.
         """
         cached = self._related_cache.get((resource.id, limit))
@@ -71,29 +72,78 @@ class Catalog:
             return list(cached)
         chosen = [self.by_id[i] for i in resource.related if i in self.by_id][:limit]
         taken = {resource.id, *(r.id for r in chosen)}
-        scores: Counter[str] = Counter()
-        index = self._term_index()
-        for facet, weight in RELATED_WEIGHTS.items():
-            for term in getattr(resource, facet):
-                for other_id in index[(facet, term)]:
-                    if other_id not in taken and self.by_id[other_id].status != "withdrawn":
-                        scores[other_id] += weight
-        best = heapq.nsmallest(
-            limit - len(chosen), scores.items(), key=lambda item: (-item[1], item[0])
-        )
-        chosen += [self.by_id[other_id] for other_id, _ in best]
+        chosen += [self.by_id[other_id] for other_id in
+                   self._best_matches(resource, taken | self._withdrawn, limit - len(chosen))]
         self._related_cache[(resource.id, limit)] = chosen
         return list(chosen)
 
-    def _term_index(self) -> dict[tuple[str, str], list[str]]:
-        if not hasattr(self, "_terms"):
-            terms: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+    def _best_matches(self, resource: Resource, taken: set[str], count: int) -> list[str]:
+        """Ids of the ``count`` best-scoring other resources, best first, ties by id.
+
+        Counting shared terms resource by resource is O(N) per page and O(N²) per
+        build (a capacity is shared by a third of the catalog): 1 s at 1,000
+        resources, ~100 s at 10,000. Instead each term holds a bit set of the
+        resources that have it (bit i = i-th id in sorted order) and the scores of
+        all resources are added at once in bit-sliced binary: plane j holds bit j
+        of every score. Big-integer operations run in C over N/64 words, so a
+        page costs a few hundred of those instead of thousands of Python steps.
+        """
+        if count <= 0:
+            return []
+        ids, term_bits = self._term_bits()
+        planes: list[int] = []
+        best_possible = 0
+        for facet, weight in RELATED_WEIGHTS.items():
+            for term in getattr(resource, facet):
+                best_possible += weight
+                bits = term_bits.get((facet, term), 0)
+                for shift in range(weight.bit_length()):
+                    if weight >> shift & 1:
+                        _add_into_planes(planes, bits, shift)
+        everyone = (1 << len(ids)) - 1
+        excluded = 0
+        for other_id in taken:
+            position = self._id_position.get(other_id)
+            if position is not None:
+                excluded |= 1 << position
+        found: list[str] = []
+        for score in range(best_possible, 0, -1):
+            if score >> len(planes):
+                continue
+            with_score = everyone & ~excluded
+            for index, plane in enumerate(planes):
+                with_score &= plane if score >> index & 1 else ~plane
+            while with_score and len(found) < count:
+                lowest = with_score & -with_score
+                found.append(ids[lowest.bit_length() - 1])
+                with_score ^= lowest
+            if len(found) == count:
+                break
+        return found
+
+    def _term_bits(self) -> tuple[list[str], dict[tuple[str, str], int]]:
+        if not hasattr(self, "_bits"):
+            ids = sorted(r.id for r in self.resources)
+            self._id_position = {rid: position for position, rid in enumerate(ids)}
+            positions: dict[tuple[str, str], list[int]] = defaultdict(list)
             for r in self.resources:
                 for facet in RELATED_WEIGHTS:
                     for term in getattr(r, facet):
-                        terms[(facet, term)].append(r.id)
-            self._terms = terms
-        return self._terms
+                        positions[(facet, term)].append(self._id_position[r.id])
+            bits = {key: sum(1 << p for p in found) for key, found in positions.items()}
+            self._bits = (ids, bits)
+        return self._bits
+
+
+def _add_into_planes(planes: list[int], bits: int, shift: int) -> None:
+    """Add 1 << shift to the bit-sliced score of every resource set in ``bits``."""
+    carry, index = bits, shift
+    while carry:
+        while index >= len(planes):
+            planes.append(0)
+        planes[index], carry = planes[index] ^ carry, planes[index] & carry
+        index += 1
 
 
 def _display_order(taxonomy: Taxonomy):

@@ -11,6 +11,7 @@ MkDocs imports this file by path (``hooks:`` in mkdocs.yml), so imports are abso
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from bsla.build import (
@@ -31,15 +32,21 @@ from bsla.build import (
 )
 from bsla.errors import LibraryError, format_text
 from bsla.links import check_site_links
+from bsla.render import COMPILED_TEMPLATES
 from bsla.search import write_search_index
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
+_OPENING_TAG = re.compile(r"(?m)^<(article|div|section|main)(?=[\s>])")
+_BODY_MARKER = "<!-- bsla:generated-html -->"
 
 # Hook modules live for the whole `mkdocs serve` session; keep per-build state
 # keyed by the config object so a rebuild never sees the previous build's data.
 _command: str | None = None
 _states: dict[int, BuildState] = {}
+# Generated pages, and their HTML elements that skip Markdown while MkDocs renders.
+_html_pages: set[str] = set()
+_html_bodies: dict[str, str] = {}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -69,6 +76,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(str(exc)) from None
     _states.clear()
     _states[id(config)] = state
+    _html_pages.clear()
+    _html_bodies.clear()
     if _command == "build":
         # Only `mkdocs build` owns site_dir; `serve` builds into its own temp dir.
         final = Path(config.site_dir)
@@ -86,10 +95,41 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
             files.remove(existing)
-        files.append(File.generated(config, page.src_uri, abs_src_path=str(path)))
+        # Out-of-nav pages never reach the nav plugins: awesome-pages reads every
+        # folder of the nav tree, which cost O(N²) with one folder per resource.
+        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.src_uri, abs_src_path=str(path),
+                                    inclusion=inclusion))
+        _html_pages.add(page.src_uri)
     for copied in state.site.files:
         files.append(File.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
     return files
+
+
+def html_tail(markdown: str) -> tuple[str, str] | None:
+    """Split a generated page into (Markdown before, one trailing HTML element).
+
+    Python-Markdown passes a block-level HTML element through untouched, but
+    finding that out parses the whole element: about 3 ms per resource page and
+    90 ms per listing of 250 cards (bench/, cProfile). The engine rendered that
+    element itself, so only the Markdown before it (a heading, say) is converted
+    and the element is put back afterwards. None when the page does not end in
+    exactly one such element (Markdown after it, or ``markdown=`` for md_in_html).
+    """
+    opening = _OPENING_TAG.search(markdown)
+    if opening is None:
+        return None
+    before, element = markdown[: opening.start()], markdown[opening.start():].rstrip()
+    if (before.strip() and not before.endswith("\n\n")) or " markdown=" in element:
+        return None
+    tag = opening.group(1)
+    depth = 0
+    for match in re.finditer(rf"<(/?){tag}(?=[\s>])", element):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            # The first element must close exactly at the end of the page.
+            return (before, element) if match.end() + 1 == len(element) else None
+    return None
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -98,12 +138,42 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if head is not None:
         # Read by docs/overrides/main.html into <head>; escaped by the engine.
         page.meta["bsla_head"] = head
+    split = html_tail(markdown) if page.file.src_uri in _html_pages else None
+    if split is not None:
+        before, _html_bodies[page.file.src_uri] = split
+        return f"{before}{_BODY_MARKER}\n"
     if page.file.src_uri != "index.md":
         return markdown
     block = state.renderer.home_block()
     if HOME_MARKER in markdown:
         return markdown.replace(HOME_MARKER, block, 1)
     return markdown.rstrip() + "\n\n" + block
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    body = _html_bodies.pop(page.file.src_uri, None)
+    return html if body is None else html.replace(_BODY_MARKER, body, 1)
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """Give unread nav pages their titles; keep the theme's compiled templates.
+
+    A dirty rebuild (``build_site.py serve``) reads only the pages whose source
+    changed, and MkDocs has no title for an unread page, so a rebuilt page's
+    navigation would show blank entries. The few pages in the nav are read here;
+    resource pages are not in it.
+
+    MkDocs makes a new theme environment for every build, so each serve rebuild
+    compiled Material's templates again (0.5 s, cProfile at 1,000 resources);
+    they now share the engine's process-wide cache of compiled templates, which
+    checks each template's source before using an entry.
+    """
+    env.bytecode_cache = COMPILED_TEMPLATES
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.markdown is None and file.inclusion.is_in_nav():
+            page.read_source(config)
+    return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:

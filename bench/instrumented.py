@@ -1,0 +1,58 @@
+"""``build_site.py build`` with the engine's stages timed, for the benchmark.
+
+Usage: python -m bench.instrumented ROOT TIMINGS_JSON
+
+Runs exactly what ``python build_site.py --root ROOT build`` runs, in this
+process, after wrapping two engine functions with a stopwatch: the PDF stage
+(``bsla.pdf.read_pdf_facts``) and the whole engine short of MkDocs
+(``bsla.build.prepare``). That gives PDF throughput from the cold build itself,
+without reading every PDF a second time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def main(argv: list[str]) -> int:
+    root, timings_path = argv
+    import bsla.build
+    import bsla.pdf
+
+    timings: dict[str, Any] = {"pdf_seconds": 0.0, "pdf_pages": 0, "pdf_files": 0,
+                               "prepare_seconds": 0.0}
+    read_pdf_facts = bsla.pdf.read_pdf_facts
+    prepare = bsla.build.prepare
+
+    def timed_read(paths: Any, *args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        facts = read_pdf_facts(paths, *args, **kwargs)
+        timings["pdf_seconds"] += time.perf_counter() - began
+        timings["pdf_files"] += len(facts)
+        timings["pdf_pages"] += sum(getattr(f, "pages", 0) or 0 for f in facts.values())
+        return facts
+
+    def timed_prepare(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        state = prepare(*args, **kwargs)
+        timings["prepare_seconds"] += time.perf_counter() - began
+        return state
+
+    bsla.pdf.read_pdf_facts = timed_read
+    bsla.build.prepare = timed_prepare
+
+    from bsla.cli import main as cli_main
+
+    began = time.perf_counter()
+    code = cli_main(["--root", root, "build", "--no-strict"])
+    timings["build_seconds"] = time.perf_counter() - began
+    Path(timings_path).write_text(json.dumps(timings), encoding="utf-8")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,220 @@
+"""The benchmark's results as Markdown: one table of measures by N, one of targets.
+
+``ROWS`` names every measure; the test suite checks that a report has each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Run = dict[str, Any]
+TARGET_N = 1000
+BIG_N = 10_000
+PAGE_LIMIT = 40 * 1024
+SEARCH_LIMIT = 300 * 1024
+SERVE_LIMIT = 2.0
+BIG_SECONDS = 600
+BIG_MEMORY = 4 * 1024**3
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def size(value: int | None) -> str:
+    if value is None:
+        return "not measured"
+    if value < 1024:
+        return f"{value} B"
+    if value < 1024**2:
+        return f"{value / 1024:.1f} KB"
+    if value < 1024**3:
+        return f"{value / 1024**2:.1f} MB"
+    return f"{value / 1024**3:.2f} GB"
+
+
+def ratio(ours: float | None, base: float | None) -> str:
+    if not ours or not base:
+        return ""
+    return f" ({ours / base:.2f}×)"
+
+
+def _get(run: Run, *keys: str) -> Any:
+    value: Any = run
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _serve_cell(run: Run, key: str, base_key: str | None = "serve_baseline") -> str:
+    serve = run.get(key)
+    if not serve:
+        return "not measured"
+    text = f"{seconds(serve['median'])} (max {seconds(serve['max'])})"
+    if base_key:
+        text += ratio(serve["median"], _get(run, base_key, "median"))
+    return text
+
+
+def _pages_cell(pages: dict[str, int] | None) -> str:
+    if not pages or not pages.get("count"):
+        return "–"
+    return f"{size(pages['median'])} / {size(pages['max'])}"
+
+
+def _search_cell(search: dict[str, Any] | None) -> str:
+    if not search or search.get("bytes") is None:
+        return "not measured" + (f" ({search['engine']})" if search else "")
+    return f"{size(search['bytes'])} ({search['engine']})"
+
+
+ROWS: list[tuple[str, Callable[[Run], str]]] = [
+    ("Resources / PDF pages", lambda r: f"{r['n']:,} / {r['pdf_pages']:,}"),
+    ("Baseline: plain MkDocs + Material, first build",
+     lambda r: seconds(_get(r, "baseline", "seconds"))),
+    ("Baseline: rebuild over its site/", lambda r: seconds(_get(r, "baseline_rebuild", "seconds"))),
+    ("Cold build (empty cache, no site/) vs baseline first build",
+     lambda r: seconds(_get(r, "cold", "seconds"))
+     + ratio(_get(r, "cold", "seconds"), _get(r, "baseline", "seconds"))),
+    ("Warm build (PDFs unchanged, site/ replaced) vs baseline rebuild",
+     lambda r: seconds(_get(r, "warm", "seconds"))
+     + ratio(_get(r, "warm", "seconds"), _get(r, "baseline_rebuild", "seconds"))),
+    ("Engine before MkDocs, warm (load, PDF cache, render)",
+     lambda r: seconds(_get(r, "warm", "prepare_seconds"))),
+    ("PDF stage, cold", lambda r: seconds(_get(r, "cold", "pdf_seconds"))),
+    ("PDF throughput, cold (pages/s)",
+     lambda r: f"{_get(r, 'cold', 'pdf_pages_per_second') or 0:,.0f}"),
+    ("Edit YAML → page served, `build_site.py serve` (dirty rebuilds)",
+     lambda r: _serve_cell(r, "serve_cli")),
+    ("Edit YAML → page served, plain `mkdocs serve` (full rebuilds)",
+     lambda r: _serve_cell(r, "serve_mkdocs")),
+    ("Baseline: edit Markdown → page served, `mkdocs serve`",
+     lambda r: _serve_cell(r, "serve_baseline", None)),
+    ("Peak memory, cold build", lambda r: size(_get(r, "cold", "peak_memory"))),
+    ("Peak memory, warm build", lambda r: size(_get(r, "warm", "peak_memory"))),
+    ("Peak memory, baseline build", lambda r: size(_get(r, "baseline", "peak_memory"))),
+    ("Site size (without PDFs)", lambda r: f"{size(r.get('site_bytes'))} "
+     f"({size(r.get('site_bytes_without_pdfs'))})"),
+    ("Baseline site size", lambda r: size(_get(r, "baseline", "site_bytes"))),
+    ("Resource page HTML, median / max", lambda r: _pages_cell(r.get("resource_pages"))),
+    ("Baseline resource page HTML, median / max",
+     lambda r: _pages_cell(_get(r, "baseline", "resource_pages"))),
+    ("Search bytes fetched for one query", lambda r: _search_cell(r.get("search"))),
+    ("Baseline search bytes for one query", lambda r: _search_cell(_get(r, "baseline", "search"))),
+]
+
+
+def _status(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def _at(runs: list[Run], n: int) -> Run | None:
+    return next((r for r in runs if r["n"] == n), None)
+
+
+def targets(runs: list[Run]) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    at = _at(runs, TARGET_N)
+    for phase, base_phase, limit, label in (
+            ("warm", "baseline_rebuild", 1.3, "Warm build ≤ 1.3× baseline at N = 1,000"),
+            ("cold", "baseline", 2.0, "Cold build ≤ 2× baseline at N = 1,000")):
+        ours, base = _get(at or {}, phase, "seconds"), _get(at or {}, base_phase, "seconds")
+        if ours and base:
+            rows.append((label, f"{ours / base:.2f}× ({seconds(ours)} vs {seconds(base)})",
+                         _status(ours / base <= limit)))
+        else:
+            rows.append((label, "–", _status(None)))
+    pages = [(r["n"], r["resource_pages"]["max"]) for r in runs
+             if _get(r, "resource_pages", "count")]
+    if pages:
+        worst = max(pages, key=lambda item: item[1])
+        spread = ", ".join(f"N = {n:,}: {size(b)}" for n, b in pages)
+        rows.append(("Resource page HTML ≤ 40 KB at any N (max per run)", spread,
+                     _status(worst[1] <= PAGE_LIMIT)))
+    else:
+        rows.append(("Resource page HTML ≤ 40 KB at any N", "–", _status(None)))
+    for key, label in (("serve_mkdocs", "`mkdocs serve`"), ("serve_cli", "`build_site.py serve`")):
+        serve = (at or {}).get(key)
+        rows.append((f"{label} edit-to-reload ≤ 2 s at N = 1,000",
+                     f"median {seconds(serve['median'])}, max {seconds(serve['max'])}"
+                     if serve else "–",
+                     _status(serve["max"] <= SERVE_LIMIT if serve else None)))
+    big = _at(runs, BIG_N)
+    cold_big = _get(big or {}, "cold", "seconds")
+    rows.append(("N = 10,000 cold build < 10 min on this machine",
+                 seconds(cold_big) if cold_big else "–",
+                 _status(cold_big < BIG_SECONDS if cold_big else None)))
+    memory = max((_get(big or {}, phase, "peak_memory") or 0 for phase in ("cold", "warm")),
+                 default=0)
+    rows.append(("N = 10,000 build within 4 GB", size(memory) if memory else "–",
+                 _status(memory < BIG_MEMORY if memory else None)))
+    search = _get(big or {}, "search", "bytes")
+    rows.append(("Search ≤ 300 KB fetched per query at N = 10,000",
+                 size(search) if search is not None else "–",
+                 _status(search <= SEARCH_LIMIT if search is not None else None)))
+    return rows
+
+
+def _max_load(run: Run) -> float:
+    loads = [value for phase in run.values() if isinstance(phase, dict)
+             for key, value in phase.items() if key.startswith("load_")]
+    return max(loads, default=-1.0)
+
+
+def machine_lines(runs: list[Run]) -> list[str]:
+    seen: list[str] = []
+    for run in runs:
+        m = run["machine"]
+        line = (f"- N = {run['n']:,} measured {run['date']} on {m['cores']} cores ({m['cpu']}), "
+                f"{size(m['memory_bytes'])} RAM, {m['system']}, Python {m['python']}, "
+                f"MkDocs {m['mkdocs']}, Material {m['mkdocs-material']}, pypdf {m['pypdf']}, "
+                f"pypdfium2 {m.get('pypdfium2', '?')}; highest 1-minute load average seen "
+                f"between phases: {_max_load(run):.1f}.")
+        seen.append(line)
+    return seen
+
+
+def render(runs: list[Run]) -> str:
+    header = "| Measure | " + " | ".join(f"N = {r['n']:,}" for r in runs) + " |"
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench.run`); do not edit by hand. The library",
+        "engine (`build_site.py build`, hooks and all) against a plain MkDocs + Material build",
+        "of the same resources as hand-free Markdown pages (no hooks, resource pages out of the",
+        "navigation, Material's default search plugin), measured in the same run on the same",
+        "machine. Ratios in brackets are to that baseline. Catalogs are synthetic",
+        "(bench/generate.py, seed in bench/results.json): 5–40 text pages per PDF, spread over",
+        "every collection and section.",
+        "",
+        header,
+        "| --- |" + " --- |" * len(runs),
+    ]
+    for label, cell in ROWS:
+        lines.append(f"| {label} | " + " | ".join(cell(r) for r in runs) + " |")
+    lines += ["", "## Targets", "", "| Target | Measured | Status |", "| --- | --- | --- |"]
+    lines += [f"| {t} | {m} | {s} |" for t, m, s in targets(runs)]
+    lines += ["", "## How and where", "", *machine_lines(runs), "",
+              "- Build times are wall-clock seconds of the whole command, Python start-up "
+              "included. A load average above the core count means other work shared the "
+              "machine during the run, which slows every phase, baseline included.",
+              "- Peak memory: the larger of the largest single process (the kernel's ru_maxrss) "
+              "and the sum of resident memory over the build's process tree, sampled every "
+              "50 ms.",
+              "- Edit-to-reload: the server is started on 127.0.0.1, one resource's YAML (or "
+              "the baseline's Markdown page) gets a new title, and the page is fetched every "
+              "20 ms until it shows it; median and max of the edits.",
+              "- PDF throughput: PDF pages read divided by the time of the PDF stage in the "
+              "cold build."]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(path: Path, runs: list[Run]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(runs), encoding="utf-8")
