@@ -12,6 +12,7 @@ import pytest
 from bsla.catalog import load_catalog
 from bsla.discovery import SCRIPT_LABELS, matrix_tables, tag_groups
 from bsla.errors import LibraryError, Problems
+from bsla.indexed_text import searchable_text
 from bsla.paging import page_src_uri, paginate
 from bsla.render import load_labels, render_site
 from bsla.search import (
@@ -19,7 +20,6 @@ from bsla.search import (
     facet_values,
     matching,
     record_html,
-    searchable_text,
     write_search_index,
 )
 from bsla.tags import tag_slug, tag_src_uri

@@ -24,7 +24,9 @@ def test_broken_links_anchors_and_orphans(tmp_path):
     site = tmp_path / "site"
     write(site / "index.html", '<a href="resources/a/">A</a> <a href="missing/">x</a>'
           '<a href="resources/a/#cite">ok</a> <a href="resources/a/#nope">bad</a>'
-          '<a href="https://example.org/">ext</a> <img src="logo.png">')
+          '<a href="https://example.org/">ext</a> <img src="logo.png">'
+          '<a href="../outside.html">up</a> <a href="resources/a">folder</a>')
+    write(tmp_path / "outside.html", "a real file, but not part of the site")
     write(site / "resources/a/index.html", '<h2 id="cite">Cite</h2><a href="../../">home</a>')
     write(site / "resources/b/index.html", "<p>nobody links here</p>")
     write(site / "resources/old/index.html", '<meta http-equiv="refresh" content="0; url=../a/">'
@@ -33,6 +35,7 @@ def test_broken_links_anchors_and_orphans(tmp_path):
     assert problems == {
         ("index.html", "broken-link", "links to 'missing/', which is not in the site"),
         ("index.html", "broken-link", "links to 'logo.png', which is not in the site"),
+        ("index.html", "broken-link", "links to '../outside.html', which is not in the site"),
         ("index.html", "broken-anchor",
          "links to '#nope' in 'resources/a/#nope', but that anchor does not exist"),
         ("resources/b/index.html", "orphan-page",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from bsla.build import (
 from bsla.errors import LibraryError, format_text
 from bsla.links import check_site_links
 from bsla.render import COMPILED_TEMPLATES
-from bsla.search import write_search_index
+from bsla.search import SEARCH_DIR, SearchIndexJob
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
@@ -47,6 +48,10 @@ _states: dict[int, BuildState] = {}
 # Generated pages, and their HTML elements that skip Markdown while MkDocs renders.
 _html_pages: set[str] = set()
 _html_bodies: dict[str, str] = {}
+# Pagefind runs beside MkDocs (bsla.search.SearchIndexJob); under `serve` it may
+# still run after the build, to be stopped when the next build starts.
+_search_jobs: dict[int, SearchIndexJob] = {}
+_search_refresh: tuple[threading.Thread, SearchIndexJob] | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -57,7 +62,20 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_shutdown() -> None:
     global _command
     _command = None
+    _stop_search_jobs()
     _states.clear()
+
+
+def _stop_search_jobs() -> None:
+    global _search_refresh
+    for job in _search_jobs.values():
+        job.cancel()
+    _search_jobs.clear()
+    if _search_refresh is not None:
+        thread, job = _search_refresh
+        job.cancel()
+        thread.join()
+        _search_refresh = None
 
 
 def _state(config: MkDocsConfig) -> BuildState:
@@ -74,8 +92,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                         site_url=config.site_url or None)
     except LibraryError as exc:
         raise PluginError(str(exc)) from None
+    _stop_search_jobs()
     _states.clear()
     _states[id(config)] = state
+    _search_jobs[id(config)] = SearchIndexJob(state.renderer,
+                                              use_directory_urls=config.use_directory_urls)
     _html_pages.clear()
     _html_bodies.clear()
     if _command == "build":
@@ -178,24 +199,58 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
 
 def on_post_build(config: MkDocsConfig) -> None:
     state = _state(config)
-    try:
-        indexed = write_search_index(state.renderer, Path(config.site_dir),
-                                     use_directory_urls=config.use_directory_urls)
-    except LibraryError as exc:
-        raise PluginError(str(exc)) from None
-    log.info(f"Search index: {indexed} resources")
-    if _command != "serve":
-        # Live previews skip this; every real build checks the raw-HTML links
-        # MkDocs cannot see, before the site is swapped into place.
-        broken = check_site_links(Path(config.site_dir), site_url=config.site_url)
+    site_dir = Path(config.site_dir)
+    job = _search_jobs.pop(id(config))
+    if _command == "serve":
+        _refresh_search_later(job, site_dir, Path(config.config_file_path).parent)
+    else:
+        try:
+            indexed = job.finish(site_dir)
+        except LibraryError as exc:
+            raise PluginError(str(exc)) from None
+        log.info(f"Search index: {indexed} resources")
+        # Every real build checks the raw-HTML links MkDocs cannot see, before
+        # the site is swapped into place; live previews skip this.
+        broken = check_site_links(site_dir, site_url=config.site_url)
         if broken:
             raise PluginError(format_text(broken.sorted()))
     if state.final_site_dir is not None:
-        swap_into_place(Path(config.site_dir), state.final_site_dir)
+        swap_into_place(site_dir, state.final_site_dir)
         config.site_dir = str(state.final_site_dir)
 
 
+def _refresh_search_later(job: SearchIndexJob, site_dir: Path, root: Path) -> None:
+    """Serve the rebuilt pages now and the new search index when Pagefind is done.
+
+    Indexing takes seconds at 1,000 resources, more than the whole rest of a
+    preview rebuild. Meanwhile the preview keeps the previous index (kept under
+    .cache, because a full rebuild empties the site folder).
+    """
+    global _search_refresh
+    kept = root / CACHE_DIR / "search"
+    if not (site_dir / SEARCH_DIR).exists() and (kept / SEARCH_DIR).is_dir():
+        shutil.copytree(kept / SEARCH_DIR, site_dir / SEARCH_DIR)
+
+    def refresh() -> None:
+        try:
+            indexed = job.finish(kept)
+            staging = staging_dir(site_dir / SEARCH_DIR, "indexing")
+            shutil.rmtree(staging)
+            shutil.copytree(kept / SEARCH_DIR, staging)
+            swap_into_place(staging, site_dir / SEARCH_DIR)
+        except (LibraryError, OSError) as exc:
+            if not job.cancelled:  # else a newer build stopped it and owns the folders
+                log.warning(f"The search index was not refreshed: {exc}")
+        else:
+            log.info(f"Search index: {indexed} resources")
+
+    thread = threading.Thread(target=refresh, name="bsla-search", daemon=True)
+    _search_refresh = (thread, job)
+    thread.start()
+
+
 def on_build_error(error: Exception, **_: Any) -> None:
+    _stop_search_jobs()
     for state in _states.values():
         if state.final_site_dir is not None:
             partial = state.final_site_dir.parent

@@ -11,6 +11,8 @@ network is slow and flaky, and a build must not depend on it.
 from __future__ import annotations
 
 import concurrent.futures
+import os
+import posixpath
 import re
 import time
 import urllib.error
@@ -29,65 +31,92 @@ SKIP_SCHEMES = ("http:", "https:", "mailto:", "data:", "javascript:", "tel:")
 MARKDOWN_LINK_RE = re.compile(r"\]\((https?://[^)\s]+)\)")
 
 
-def _target_file(page: Path, link: str, site: Path, base_path: str) -> Path | None:
-    path = unquote(urlsplit(link).path)
+def _site_tree(site: Path) -> tuple[set[str], set[str]]:
+    """(files, folders) of the built site as posix paths relative to it ('' is the root)."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    for current, _, names in os.walk(site):
+        relative = os.path.relpath(current, site).replace(os.sep, "/")
+        relative = "" if relative == "." else relative
+        folders.add(relative)
+        files.update(posixpath.join(relative, name) for name in names)
+    return files, folders
+
+
+def _target(page: str, path: str, base_path: str, folders: set[str]) -> str | None:
+    """The site file a link's (unquoted) path names, relative to the site; None if outside."""
     if path.startswith("/"):
         # Root-relative links (MkDocs' 404 page uses them) start with the site's mount path.
         if not path.startswith(base_path):
             return None
-        candidate = site / path[len(base_path):]
+        candidate = path[len(base_path):]
     else:
-        candidate = page.parent / path if path else page
-    if path.endswith("/") or candidate.is_dir():
-        candidate = candidate / "index.html"
-    try:
-        candidate = candidate.resolve()
-    except OSError:
+        candidate = posixpath.join(posixpath.dirname(page), path) if path else page
+    candidate = posixpath.normpath(candidate) if candidate else ""
+    if candidate == ".":
+        candidate = ""
+    if candidate == ".." or candidate.startswith("../"):
         return None
+    if path.endswith("/") or candidate in folders:
+        candidate = posixpath.join(candidate, "index.html")
     return candidate
 
 
 def check_site_links(site: Path, *, resources_dir: str = "resources",
                      site_url: str | None = None) -> Problems:
-    """Broken internal links, missing anchors and unlinked resource pages in a built site."""
+    """Broken internal links, missing anchors and unlinked resource pages in a built site.
+
+    Paths are compared as strings against one walk of the site: the built site
+    is ours (no links), and resolving each of 50,000 links on disk took 15 s of a
+    1,000-resource build (bench/, cProfile).
+    """
     site = site.resolve()
     base_path = urlsplit(site_url or "/").path or "/"
     base_path = base_path if base_path.endswith("/") else base_path + "/"
     problems = Problems(site)
-    pages = sorted(site.rglob("*.html"))
-    ids: dict[Path, set[str]] = {}
-    texts: dict[Path, str] = {}
-    for page in pages:
-        text = page.read_text(encoding="utf-8", errors="replace")
-        texts[page.resolve()] = text
-        ids[page.resolve()] = set(ID_RE.findall(text))
-    linked_from: dict[Path, set[Path]] = defaultdict(set)
+    files, folders = _site_tree(site)
+    texts = {page: (site / page).read_text(encoding="utf-8", errors="replace")
+             for page in sorted(files) if page.endswith(".html")}
+    ids: dict[str, set[str]] = {}
+
+    def ids_of(page: str) -> set[str]:
+        if page not in ids:
+            ids[page] = set(ID_RE.findall(texts.get(page, "")))
+        return ids[page]
+
+    targets: dict[tuple[str, str], str | None] = {}
+    linked_from: dict[str, set[str]] = defaultdict(set)
     for page, text in texts.items():
         if "http-equiv=\"refresh\"" in text:
             linked_from[page]  # redirect stubs only point onwards
+        folder = posixpath.dirname(page)
         for raw in LINK_RE.findall(text):
             link = raw.replace("&amp;", "&")
             if not link or link.lower().startswith(SKIP_SCHEMES) or link.startswith("//"):
                 continue
             url, fragment = urldefrag(link)
-            target = _target_file(page, url, site, base_path) if url else page
-            shown = page.relative_to(site).as_posix()
-            if target is None or not target.is_file():
-                problems.add(shown, None, f"links to '{link}', which is not in the site",
+            if url:
+                key = (folder, url)
+                if key not in targets:
+                    targets[key] = _target(page, unquote(urlsplit(url).path), base_path, folders)
+                target = targets[key]
+            else:
+                target = page
+            if target is None or target not in files:
+                problems.add(page, None, f"links to '{link}', which is not in the site",
                              "fix the link in the page's source (template or Markdown)",
                              code="broken-link")
                 continue
             if target != page:
                 linked_from[target].add(page)
-            if fragment and target.suffix == ".html" and fragment not in ids.get(target, set()):
-                problems.add(shown, None, f"links to '#{fragment}' in '{link or shown}', "
+            if fragment and target.endswith(".html") and fragment not in ids_of(target):
+                problems.add(page, None, f"links to '#{fragment}' in '{link or page}', "
                              "but that anchor does not exist",
                              "fix the anchor or the heading it refers to", code="broken-anchor")
-    for page in texts:
-        relative = page.relative_to(site).as_posix()
-        if relative.startswith(f"{resources_dir}/") and relative.endswith("/index.html") \
-                and "http-equiv=\"refresh\"" not in texts[page] and not linked_from[page]:
-            problems.add(relative, None, "no page of the site links to this resource page",
+    for page, text in texts.items():
+        if page.startswith(f"{resources_dir}/") and page.endswith("/index.html") \
+                and "http-equiv=\"refresh\"" not in text and not linked_from[page]:
+            problems.add(page, None, "no page of the site links to this resource page",
                          "list the resource on its section page (check the listing template)",
                          code="orphan-page")
     return problems

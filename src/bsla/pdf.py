@@ -25,8 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 2  # 2: page text from PDFium
-TEXT_CAP = 200_000
+CACHE_VERSION = 3  # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text)
 HEADER_WINDOW = 1024
 
 
@@ -39,7 +38,7 @@ class PdfFacts:
     author: str | None
     created: str | None
     encrypted: bool
-    text: str
+    text: str  # as the search index keeps it: bsla.indexed_text.searchable_text
     text_chars: int
     tagged: bool
     lang: str | None

@@ -15,9 +15,13 @@ import sys
 import warnings
 from typing import Any
 
+from bsla.indexed_text import searchable_text
+
 MAX_TEXT_PAGES = 2000
 # A toolkit or brief runs to tens of pages; thousands signal a crafted or wrong file.
 MAX_PAGES = 3000
+# Characters of indexed text kept per PDF (see bsla.indexed_text); a bound on
+# what one hostile PDF can add to the cache and the search index.
 TEXT_CAP = 200_000
 DATE_RE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 
@@ -70,7 +74,9 @@ def render_thumbnail(path: str, target: str) -> None:
         image = bitmap.to_pil()
         image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
         tmp = f"{target}.{os.getpid()}.tmp"
-        image.convert("RGB").save(tmp, format="PNG", optimize=True)
+        # A 64-colour palette: 16 KB instead of 38 KB per cover, encoded in 13 ms
+        # instead of 31 ms with `optimize` (bench/, 1,000 covers on this machine).
+        image.convert("RGB").quantize(64).save(tmp, format="PNG")
         os.replace(tmp, target)
     finally:
         document.close()
@@ -212,7 +218,7 @@ def read_one(path: str) -> dict[str, Any]:
     full = " ".join(chunks)
     return {"facts": {
         "pages": pages, "title": title, "author": author, "created": created,
-        "encrypted": encrypted, "text": full[:TEXT_CAP], "text_chars": len(full),
+        "encrypted": encrypted, "text": searchable_text(full)[:TEXT_CAP], "text_chars": len(full),
         "tagged": tagged, "lang": lang, "display_doc_title": display_doc_title,
     }}
 

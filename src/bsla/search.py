@@ -14,15 +14,21 @@ Markdown tree of ``build_site.py render``.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bsla.build import swap_into_place
 from bsla.catalog import Catalog
 from bsla.errors import LibraryError, Problems
 from bsla.render import Renderer, page_url, resource_src_uri
@@ -37,11 +43,6 @@ INDEX_LANGUAGE = "en"
 # only) by loading every index chunk, the whole-catalog download this index
 # exists to avoid; searching for this word instead loads one chunk.
 EVERY_RECORD_WORD = "zzbslaeveryz"
-# PDF words indexed in their order (excerpts quote them); after these, each further
-# distinct word is indexed once. Every word of a PDF stays findable, while a word
-# that fills a long PDF no longer makes its index chunk grow with every repetition
-# (at 10,000 resources that chunk alone passed 200 KB).
-PDF_HEAD_WORDS = 1000
 # Indexing 10,000 records takes well under a minute; this only stops a hung run.
 PAGEFIND_TIMEOUT_S = 900
 # Files the search page loads; checked to be present and non-empty after indexing.
@@ -114,25 +115,6 @@ def matching(catalog: Catalog, selected: dict[str, list[str]]) -> list[Resource]
     ]
 
 
-def searchable_text(text: str, head_words: int = PDF_HEAD_WORDS) -> str:
-    """The first ``head_words`` words as written, then every later word not seen yet, once."""
-    words = text.split()
-    if len(words) <= head_words:
-        return " ".join(words)
-    seen = {_word_key(w) for w in words[:head_words]}
-    tail = []
-    for word in words[head_words:]:
-        key = _word_key(word)
-        if key and key not in seen:
-            seen.add(key)
-            tail.append(word)
-    return " ".join(words[:head_words] + tail)
-
-
-def _word_key(word: str) -> str:
-    return word.strip(".,;:!?()[]{}\"'“”‘’«»…-–—").casefold()
-
-
 def record_url(resource: Resource, use_directory_urls: bool) -> str:
     return "/" + page_url(resource_src_uri(resource.id), use_directory_urls)
 
@@ -157,7 +139,7 @@ def record_html(renderer: Renderer, resource: Resource, position: int) -> str:
         place=place,
         type_label=taxonomy.vocabulary("types")[resource.type].label_in(lang),
         terms=terms,
-        pdf_text=searchable_text(resource.pdf.text) if resource.pdf is not None else "",
+        pdf_text=resource.pdf.text if resource.pdf is not None else "",
         filters=[(f.id, v) for f in FACETS for v in f.values_of(resource)],
         order=f"{position:06d}",
         every_word=EVERY_RECORD_WORD,
@@ -176,25 +158,19 @@ def write_records(renderer: Renderer, out_dir: Path, use_directory_urls: bool) -
     return len(renderer.catalog.resources)
 
 
-def _run_pagefind(records: Path, output: Path, keep_index_url: bool) -> str | None:
-    """Index ``records`` into ``output``; return None on success, else what went wrong.
-
-    Pagefind's own program is run to completion (``python -m pagefind`` finds the
-    binary the wheel ships). Its Python service API was tried first and, about
-    once in fifteen builds, left a bundle file empty: it stops the service right
-    after the write is acknowledged. A finished process has written everything.
-    """
+def _pagefind_command(records: Path, output: Path, keep_index_url: bool) -> list[str]:
+    # Pagefind's own program, run to completion (``python -m pagefind`` finds the
+    # binary the wheel ships). Its Python service API was tried first and, about
+    # once in fifteen builds, left a bundle file empty: it stops the service right
+    # after the write is acknowledged. A finished process has written everything.
     command = [sys.executable, "-m", "pagefind", "--site", str(records),
                "--output-path", str(output), "--force-language", INDEX_LANGUAGE, "--quiet"]
     if keep_index_url:
         command.append("--keep-index-url")
-    try:
-        done = subprocess.run(command, capture_output=True, text=True,
-                              timeout=PAGEFIND_TIMEOUT_S, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc)
-    if done.returncode != 0:
-        return (done.stderr or done.stdout).strip() or f"pagefind exited with {done.returncode}"
+    return command
+
+
+def _bundle_failure(output: Path) -> str | None:
     missing = [name for name in BUNDLE_FILES
                if not (output / name).is_file() or (output / name).stat().st_size == 0]
     if missing:
@@ -208,27 +184,87 @@ def indexed_count(output: Path) -> int:
     return sum(int(language["page_count"]) for language in entry["languages"].values())
 
 
+def _index_problem(message: str, hint: str) -> LibraryError:
+    problems = Problems()
+    problems.add("pagefind", None, message, hint)
+    return LibraryError(problems.sorted())
+
+
+class SearchIndexJob:
+    """Pagefind indexing the catalog in its own process, while the build goes on.
+
+    The records come from the catalog alone, not from the built pages, so the
+    index can be written while MkDocs renders: on two cores that takes Pagefind
+    (about 3 s at 1,000 resources) off the build's critical path. ``finish``
+    waits for it and moves the bundle into the site; ``cancel`` stops it.
+    """
+
+    def __init__(self, renderer: Renderer, *, use_directory_urls: bool = True) -> None:
+        self._tmp = Path(tempfile.mkdtemp(prefix="bsla-search-"))
+        self._output = self._tmp / "bundle"
+        self._process: subprocess.Popen[bytes] | None = None
+        self._started = time.monotonic()
+        self.cancelled = False
+        try:
+            self.expected = write_records(renderer, self._tmp / "records", use_directory_urls)
+            if self.expected:  # Pagefind refuses an empty site; the search page says so.
+                self._process = subprocess.Popen(
+                    _pagefind_command(self._tmp / "records", self._output,
+                                      not use_directory_urls),
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        except BaseException:
+            self._clean_up()
+            raise
+
+    def finish(self, site_dir: Path) -> int:
+        """Wait for Pagefind, put its bundle at ``site_dir/pagefind``; return the count.
+
+        Raises LibraryError (one problem, with a hint) when Pagefind failed.
+        """
+        try:
+            if self._process is None:
+                return 0
+            timeout = max(1.0, PAGEFIND_TIMEOUT_S - (time.monotonic() - self._started))
+            try:
+                out, _ = self._process.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                out, failure = b"", f"Pagefind did not finish within {PAGEFIND_TIMEOUT_S} s"
+            else:
+                text = out.decode("utf-8", "replace").strip()
+                failure = (text or f"pagefind exited with {self._process.returncode}"
+                           if self._process.returncode else _bundle_failure(self._output))
+            if failure is not None:
+                raise _index_problem(f"the search index could not be built: {failure}",
+                                     "reinstall the project's packages (pip install -e .), "
+                                     "which brings Pagefind's program, then build again")
+            indexed = indexed_count(self._output)
+            if indexed != self.expected:
+                raise _index_problem(f"the search index holds {indexed} resources, "
+                                     f"expected {self.expected}",
+                                     "report this as a bug in the library engine")
+            site_dir.mkdir(parents=True, exist_ok=True)
+            swap_into_place(self._output, site_dir.resolve() / SEARCH_DIR)
+            return indexed
+        finally:
+            self._clean_up()
+
+    def cancel(self) -> None:
+        """Stop the job (``finish``, if waiting, then raises LibraryError)."""
+        self.cancelled = True
+        self._clean_up()
+
+    def _clean_up(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
 def write_search_index(renderer: Renderer, site_dir: Path, *,
                        use_directory_urls: bool = True) -> int:
     """Write the Pagefind bundle into ``site_dir/pagefind``; return the resources indexed.
 
     Raises LibraryError (one problem, with a hint) when Pagefind cannot run.
     """
-    output = site_dir.resolve() / SEARCH_DIR
-    problems = Problems()
-    with tempfile.TemporaryDirectory(prefix="bsla-search-") as tmp:
-        expected = write_records(renderer, Path(tmp), use_directory_urls)
-        if expected == 0:
-            return 0  # Pagefind refuses an empty site; the search page says search is off.
-        failure = _run_pagefind(Path(tmp), output, not use_directory_urls)
-    if failure is not None:
-        problems.add("pagefind", None, f"the search index could not be built: {failure}",
-                     "reinstall the project's packages (pip install -e .), which brings "
-                     "Pagefind's program, then build again")
-        raise LibraryError(problems.sorted())
-    indexed = indexed_count(output)
-    if indexed != expected:
-        problems.add("pagefind", None, f"the search index holds {indexed} resources, "
-                     f"expected {expected}", "report this as a bug in the library engine")
-        raise LibraryError(problems.sorted())
-    return indexed
+    return SearchIndexJob(renderer, use_directory_urls=use_directory_urls).finish(site_dir)
