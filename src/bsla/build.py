@@ -50,18 +50,35 @@ def write_generated(pages: list[GeneratedPage], out_dir: Path) -> list[tuple[Gen
     written = []
     for page in pages:
         path = out_dir / page.src_uri
-        data = page.content.encode("utf-8")
+        key = os.fspath(path)
         try:
-            unchanged = path.read_bytes() == data
+            stamp = os.stat(key).st_mtime_ns
         except OSError:
-            unchanged = False
+            stamp = None
+        known = _written.get(key)
+        # A file this process wrote, untouched since, is compared in memory:
+        # reading 1,400 pages back cost 0.4 s of every `serve` rebuild.
+        if known is not None and known[1] == stamp:
+            unchanged = known[0] == page.content
+        else:
+            try:
+                unchanged = stamp is not None and path.read_bytes() == page.content.encode()
+            except OSError:
+                unchanged = False
         if not unchanged:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            tmp.write_bytes(data)
+            tmp.write_bytes(page.content.encode("utf-8"))
             os.replace(tmp, path)
+            stamp = os.stat(key).st_mtime_ns
+        _written[key] = (page.content, stamp)
         written.append((page, path))
     return written
+
+
+# Generated files by path: the text last written or found there, and the file's
+# modification time then.
+_written: dict[str, tuple[str, int | None]] = {}
 
 
 def staging_dir(final: Path, purpose: str = "building") -> Path:

@@ -253,9 +253,9 @@ def _check_pdfs(
 ) -> None:
     from bsla.pdf import PdfFailure, read_pdf_facts, thumbnail_path
 
-    wanted = {r.file.resolve(): r for r in resources if r.file is not None}
+    wanted = {_lexical(r.file): r for r in resources if r.file is not None}
     for pdf in stray_pdfs:
-        if pdf.resolve() not in wanted:
+        if _lexical(pdf) not in wanted:
             problems.add(pdf, None, "this PDF is not described by any resource file",
                          "add a YAML file with 'file: " + pdf.name + "' (python build_site.py new "
                          "can write one) or remove the PDF", code="orphan-pdf")
@@ -271,6 +271,13 @@ def _check_pdfs(
             r.pdf = result
             cover = thumbnail_path(thumbs_dir, result.sha256)
             r.cover = cover if cover is not None and cover.is_file() else None
+
+
+def _lexical(path: Path) -> Path:
+    # Paths here lie under the resolved root and symlinks are refused when a file
+    # is read (bsla.load.safe_file_problem), so resolving each one on disk again
+    # (0.4 s per 1,000 resources) cannot change which PDFs match.
+    return Path(os.path.normpath(path))
 
 
 def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool = True,
@@ -291,7 +298,7 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
             continue
         if isinstance(doc.data.get("file"), str):
             # Even an invalid resource claims its PDF: report the YAML, not an orphan.
-            claimed_pdfs.add((path.parent / doc.data["file"].strip()).resolve())
+            claimed_pdfs.add(_lexical(path.parent / doc.data["file"].strip()))
         placement = taxonomy.placement_of(path.parent.relative_to(root).as_posix())
         assert placement is not None  # discover_resource_files only yields placed files
         resource = validate_resource(doc, placement, taxonomy, root, problems)
@@ -299,7 +306,7 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
             resources.append(resource)
     resources = _check_collection(resources, problems)
     if read_pdfs:
-        _check_pdfs(resources, [p for p in stray_pdfs if p.resolve() not in claimed_pdfs],
+        _check_pdfs(resources, [p for p in stray_pdfs if _lexical(p) not in claimed_pdfs],
                     cache_dir, problems, thumbs_dir)
     problems.raise_if_any()
     resources.sort(key=_display_order(taxonomy))

@@ -7,6 +7,7 @@ script in docs/assets/javascripts/search.js then drives Pagefind from it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -159,15 +160,18 @@ def tag_pages(renderer: Renderer) -> list[GeneratedPage]:
             title = renderer.label("tag_title", tag=name)
             if page.number > 1:
                 title = renderer.label("title_with_page", title=title, number=page.number)
-            pages.append(GeneratedPage(page.src_uri, renderer.render_template(
-                "tag.md.j2",
-                tag=name,
-                page=page,
-                resources=page.items,
-                index_uri=index_uri,
-                href=_href(renderer, page.src_uri),
-                title_meta=front_matter_text(title),
-            )))
+            pages.append(GeneratedPage(page.src_uri, renderer.memo(
+                f"tag:{page.src_uri}", (name, page, title),
+                functools.partial(
+                    renderer.render_template,
+                    "tag.md.j2",
+                    tag=name,
+                    page=page,
+                    resources=page.items,
+                    index_uri=index_uri,
+                    href=_href(renderer, page.src_uri),
+                    title_meta=front_matter_text(title),
+                ))))
     return pages
 
 

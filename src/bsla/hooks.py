@@ -51,7 +51,7 @@ _html_bodies: dict[str, str] = {}
 # Pagefind runs beside MkDocs (bsla.search.SearchIndexJob); under `serve` it may
 # still run after the build, to be stopped when the next build starts.
 _search_jobs: dict[int, SearchIndexJob] = {}
-_search_refresh: tuple[threading.Thread, SearchIndexJob] | None = None
+_search_refresh: _SearchRefresh | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -72,9 +72,7 @@ def _stop_search_jobs() -> None:
         job.cancel()
     _search_jobs.clear()
     if _search_refresh is not None:
-        thread, job = _search_refresh
-        job.cancel()
-        thread.join()
+        _search_refresh.stop()
         _search_refresh = None
 
 
@@ -87,16 +85,17 @@ def _state(config: MkDocsConfig) -> BuildState:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
+    _stop_search_jobs()  # a preview's indexing still running for the previous build
     try:
         state = prepare(root, use_directory_urls=config.use_directory_urls,
                         site_url=config.site_url or None)
     except LibraryError as exc:
         raise PluginError(str(exc)) from None
-    _stop_search_jobs()
     _states.clear()
     _states[id(config)] = state
-    _search_jobs[id(config)] = SearchIndexJob(state.renderer,
-                                              use_directory_urls=config.use_directory_urls)
+    if _command != "serve":
+        _search_jobs[id(config)] = SearchIndexJob(
+            state.renderer, use_directory_urls=config.use_directory_urls)
     _html_pages.clear()
     _html_bodies.clear()
     if _command == "build":
@@ -200,12 +199,12 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
 def on_post_build(config: MkDocsConfig) -> None:
     state = _state(config)
     site_dir = Path(config.site_dir)
-    job = _search_jobs.pop(id(config))
     if _command == "serve":
-        _refresh_search_later(job, site_dir, Path(config.config_file_path).parent)
+        global _search_refresh
+        _search_refresh = _SearchRefresh(state, config, site_dir)
     else:
         try:
-            indexed = job.finish(site_dir)
+            indexed = _search_jobs.pop(id(config)).finish(site_dir)
         except LibraryError as exc:
             raise PluginError(str(exc)) from None
         log.info(f"Search index: {indexed} resources")
@@ -219,34 +218,54 @@ def on_post_build(config: MkDocsConfig) -> None:
         config.site_dir = str(state.final_site_dir)
 
 
-def _refresh_search_later(job: SearchIndexJob, site_dir: Path, root: Path) -> None:
-    """Serve the rebuilt pages now and the new search index when Pagefind is done.
+class _SearchRefresh:
+    """A preview's search index, written after the rebuild is already served.
 
     Indexing takes seconds at 1,000 resources, more than the whole rest of a
-    preview rebuild. Meanwhile the preview keeps the previous index (kept under
-    .cache, because a full rebuild empties the site folder).
+    preview rebuild, so under `serve` it runs in a thread once the pages are
+    written. Meanwhile the preview keeps the previous index (kept under .cache,
+    because a full rebuild empties the site folder). The next rebuild stops it.
     """
-    global _search_refresh
-    kept = root / CACHE_DIR / "search"
-    if not (site_dir / SEARCH_DIR).exists() and (kept / SEARCH_DIR).is_dir():
-        shutil.copytree(kept / SEARCH_DIR, site_dir / SEARCH_DIR)
 
-    def refresh() -> None:
+    def __init__(self, state: BuildState, config: MkDocsConfig, site_dir: Path) -> None:
+        self._renderer = state.renderer
+        self._use_directory_urls = config.use_directory_urls
+        self._site_dir = site_dir
+        self._kept = Path(config.config_file_path).parent / CACHE_DIR / "search"
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._job: SearchIndexJob | None = None
+        if not (site_dir / SEARCH_DIR).exists() and (self._kept / SEARCH_DIR).is_dir():
+            shutil.copytree(self._kept / SEARCH_DIR, site_dir / SEARCH_DIR)
+        self._thread = threading.Thread(target=self._run, name="bsla-search", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
         try:
-            indexed = job.finish(kept)
-            staging = staging_dir(site_dir / SEARCH_DIR, "indexing")
+            job = SearchIndexJob(self._renderer, use_directory_urls=self._use_directory_urls)
+            with self._lock:
+                if self._stopped:
+                    job.cancel()
+                    return
+                self._job = job
+            indexed = job.finish(self._kept)
+            staging = staging_dir(self._site_dir / SEARCH_DIR, "indexing")
             shutil.rmtree(staging)
-            shutil.copytree(kept / SEARCH_DIR, staging)
-            swap_into_place(staging, site_dir / SEARCH_DIR)
+            shutil.copytree(self._kept / SEARCH_DIR, staging)
+            swap_into_place(staging, self._site_dir / SEARCH_DIR)
         except (LibraryError, OSError) as exc:
-            if not job.cancelled:  # else a newer build stopped it and owns the folders
+            if not self._stopped:  # else a newer build stopped it and owns the folders
                 log.warning(f"The search index was not refreshed: {exc}")
         else:
             log.info(f"Search index: {indexed} resources")
 
-    thread = threading.Thread(target=refresh, name="bsla-search", daemon=True)
-    _search_refresh = (thread, job)
-    thread.start()
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            job = self._job
+        if job is not None:
+            job.cancel()
+        self._thread.join()
 
 
 def on_build_error(error: Exception, **_: Any) -> None:

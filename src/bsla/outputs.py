@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING
 
@@ -61,28 +62,38 @@ def output_files(catalog: Catalog,
         url = renderer.absolute(resource_src_uri(r.id))
         pdf = _pdf_src(r)
         pdf_url = renderer.absolute(pdf) if pdf else None
-        pages.append(GeneratedPage(f"resources/{r.id}/{r.id}.bib", bibtex(r, url)))
-        pages.append(GeneratedPage(f"resources/{r.id}/{r.id}.ris", ris(r, url, pdf_url)))
+        bib, ris_text = renderer.memo(f"cite-files:{r.id}", (r, url, pdf_url),
+                                      lambda: (bibtex(r, url), ris(r, url, pdf_url)))  # noqa: B023
+        pages.append(GeneratedPage(f"resources/{r.id}/{r.id}.bib", bib))
+        pages.append(GeneratedPage(f"resources/{r.id}/{r.id}.ris", ris_text))
         pages.extend(redirect_page(renderer, old, r) for old in r.former_ids)
     pages.extend(GeneratedPage(name, text) for name, text in export_texts(catalog,
                                                                            renderer).items())
     return pages, []
 
 
+def _resource_head(catalog: Catalog, renderer: Renderer, r: Resource, src: str,
+                   pdf_url: str | None) -> Markup:
+    from bsla.render import listing_src_uri
+
+    data = resource_json_ld(catalog, r, page_url=renderer.absolute(src), pdf_url=pdf_url,
+                            collection_url=renderer.absolute(
+                                listing_src_uri(r.section or r.collection)),
+                            lang=renderer.lang)
+    return Markup("\n".join([*highwire_tags(r, pdf_url), json_ld_script(data)]))
+
+
 def head_html(catalog: Catalog, renderer: Renderer) -> dict[str, Markup]:
     """Extra <head> markup per page source path (resource pages and the home page)."""
-    from bsla.render import listing_src_uri, resource_src_uri
+    from bsla.render import resource_src_uri
 
     heads: dict[str, Markup] = {}
     for r in catalog.resources:
         src = resource_src_uri(r.id)
         pdf = _pdf_src(r)
         pdf_url = renderer.absolute(pdf) if pdf else None
-        data = resource_json_ld(catalog, r, page_url=renderer.absolute(src), pdf_url=pdf_url,
-                                collection_url=renderer.absolute(
-                                    listing_src_uri(r.section or r.collection)),
-                                lang=renderer.lang)
-        heads[src] = Markup("\n".join([*highwire_tags(r, pdf_url), json_ld_script(data)]))
+        heads[src] = renderer.memo(f"head:{r.id}", (r, pdf_url), functools.partial(
+            _resource_head, catalog, renderer, r, src, pdf_url))
     heads["index.md"] = json_ld_script(catalog_json_ld(
         catalog, site_name=renderer.label("site_title"), home_url=renderer.absolute("index.md"),
         resource_url=lambda path: (renderer.site_url or "/") + path, lang=renderer.lang))

@@ -26,6 +26,7 @@ from bsla.accessibility import assess
 from bsla.catalog import Catalog
 from bsla.errors import LibraryError, Problems
 from bsla.load import load_yaml_file
+from bsla.memo import RENDERED
 from bsla.paging import Page, paginate
 from bsla.schema import Resource, check_url
 from bsla.tags import tag_src_uri
@@ -267,6 +268,14 @@ class Renderer:
                                 lang=lang, resource_uri=resource_src_uri,
                                 listing_uri=listing_src_uri, tag_uri=tag_src_uri,
                                 search_uri=SEARCH_SRC_URI)
+        # Everything a template sees besides its own arguments (bsla.memo).
+        self.memo_context = RENDERED.context((
+            lang, use_directory_urls, self.site_url, labels, catalog.taxonomy,
+            _template_stamps()))
+
+    def memo(self, name: str, inputs: tuple[Any, ...], render: Any) -> Any:
+        """``render()``, or its result from an earlier build of this process (bsla.memo)."""
+        return RENDERED.get(name, (self.memo_context, *inputs), render)
 
     def absolute(self, src_uri: str) -> str:
         """The public URL of a file: absolute with site_url, else from the site root."""
@@ -314,13 +323,20 @@ class Renderer:
         return href
 
     def resource_page(self, resource: Resource) -> GeneratedPage:
+        related = self.catalog.related(resource)
+        original = self.catalog.by_id.get(resource.translation_of or "")
+        return self.memo(f"page:{resource.id}", (resource, related, original),
+                         lambda: self._resource_page(resource, related, original))
+
+    def _resource_page(self, resource: Resource, related: list[Resource],
+                       original: Resource | None) -> GeneratedPage:
         src_uri = resource_src_uri(resource.id)
         content = self._render(
             "resource.md.j2",
             r=resource,
             listing=resource.section or resource.collection,
-            related=self.catalog.related(resource),
-            original=self.catalog.by_id.get(resource.translation_of or ""),
+            related=related,
+            original=original,
             href=self._href(src_uri),
             pdf_name=pdf_file_name(resource),
             title_meta=front_matter_text(resource.title),
@@ -334,6 +350,15 @@ class Renderer:
 
     def listing_page(self, owner: Collection | Section,
                      page: Page[Resource] | None = None) -> GeneratedPage:
+        sections = owner.sections if isinstance(owner, Collection) else ()
+        counts = tuple(len(self.catalog.in_placement(p.id)) for p in (owner, *sections))
+        items = self.catalog.in_placement(owner.id) if page is None and not sections else ()
+        return self.memo(f"listing:{owner.id}:{page.number if page else 0}",
+                         (owner, page, counts, items),
+                         lambda: self._listing_page(owner, page))
+
+    def _listing_page(self, owner: Collection | Section,
+                      page: Page[Resource] | None = None) -> GeneratedPage:
         src_uri = page.src_uri if page else listing_src_uri(owner)
         taxonomy = self.catalog.taxonomy
         sections = owner.sections if isinstance(owner, Collection) else ()
@@ -388,6 +413,11 @@ class Renderer:
                 {"title": c.label_in(self.lang), "nav": nav}, sort_keys=False,
                 allow_unicode=True)))
         return pages
+
+
+def _template_stamps() -> tuple[tuple[str, int], ...]:
+    # An edited template must not be answered from the memo.
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in TEMPLATES.rglob("*.j2")))
 
 
 def pdf_file_name(resource: Resource) -> str:

@@ -108,10 +108,10 @@ def matching(catalog: Catalog, selected: dict[str, list[str]]) -> list[Resource]
     The search page's script applies the same rule through Pagefind; this is
     the reference the counts on generated pages (capacity matrix) come from.
     """
+    wanted = [(FACETS_BY_ID[fid], set(values)) for fid, values in selected.items() if values]
     return [
         r for r in catalog.resources
-        if all(set(FACETS_BY_ID[fid].values_of(r)) & set(values)
-               for fid, values in selected.items() if values)
+        if all(not values.isdisjoint(facet.values_of(r)) for facet, values in wanted)
     ]
 
 
@@ -121,6 +121,11 @@ def record_url(resource: Resource, use_directory_urls: bool) -> str:
 
 def record_html(renderer: Renderer, resource: Resource, position: int) -> str:
     """The HTML Pagefind indexes for one resource (never served to visitors)."""
+    return renderer.memo(f"record:{resource.id}", (resource, position),  # type: ignore[no-any-return]
+                         lambda: _record_html(renderer, resource, position))
+
+
+def _record_html(renderer: Renderer, resource: Resource, position: int) -> str:
     lang = renderer.lang
     taxonomy = renderer.catalog.taxonomy
     terms = [

@@ -1,0 +1,58 @@
+"""Rendered pages kept between builds of one process (bsla.memo) are never stale."""
+
+from __future__ import annotations
+
+from bsla.catalog import load_catalog
+from bsla.memo import RenderMemo
+from bsla.render import load_labels, render_site
+
+
+def test_memo_reuses_only_for_equal_inputs():
+    memo = RenderMemo()
+    calls = []
+
+    def render(text):
+        calls.append(text)
+        return text.upper()
+
+    assert memo.get("a", ("x", [1]), lambda: render("x")) == "X"
+    assert memo.get("a", ("x", [1]), lambda: render("again")) == "X"  # equal inputs: kept
+    assert memo.get("a", ("x", [2]), lambda: render("y")) == "Y"  # changed input: rendered
+    assert memo.get("b", ("x", [2]), lambda: render("z")) == "Z"  # names do not share entries
+    assert calls == ["x", "y", "z"]
+
+
+def test_memo_context_is_canonical_while_equal():
+    memo = RenderMemo()
+    first = memo.context(("en", {"a": "b"}))
+    assert memo.context(("en", {"a": "b"})) is first
+    assert memo.context(("es", {"a": "b"})) is not first
+
+
+def _pages(project):
+    catalog = load_catalog(project.root, read_pdfs=False)
+    site, _ = render_site(catalog, load_labels(project.root))
+    return {p.src_uri: p.content for p in site.pages}
+
+
+def test_a_rebuild_in_the_same_process_shows_every_edit(project):
+    """What `serve` does: render, edit one file, render again in the same process."""
+    flyer = project.resource("compendium/outreach-engagement", "flyer", tags="[outreach]",
+                             title="Old flyer title")
+    project.resource("briefs/issue-briefs", "brief", tags="[outreach]", title="Brief")
+    before = _pages(project)
+    assert "Old flyer title" in before["resources/brief/index.md"]  # as a related item
+    flyer.write_text(flyer.read_text("utf-8").replace("Old flyer title", "New flyer title"),
+                     encoding="utf-8")
+    after = _pages(project)
+    for uri in ("resources/flyer/index.md", "resources/brief/index.md",
+                "compendium/outreach-engagement.md", "tags/outreach.md"):
+        assert "New flyer title" in after[uri] and "Old flyer title" not in after[uri], uri
+    # Labels are part of every page's context: an edited label reaches memoized pages.
+    labels = project.root / "labels.yml"
+    text = labels.read_text("utf-8")
+    assert "related_heading:" in text
+    labels.write_text(text.replace("related_heading:\n  en: ", "related_heading:\n  en: Zz "),
+                      encoding="utf-8")
+    relabelled = _pages(project)
+    assert "Zz " in relabelled["resources/brief/index.md"]
