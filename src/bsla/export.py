@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -60,9 +61,34 @@ def catalog_document(catalog: Catalog, url_for: UrlFor, *, generated: str) -> di
     }
 
 
-def catalog_json(catalog: Catalog, url_for: UrlFor, *, generated: str) -> str:
-    document = catalog_document(catalog, url_for, generated=generated)
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+@dataclass(frozen=True)
+class ExportEntry:
+    """One resource as written in catalog.json (an indented object) and catalog.csv (a row)."""
+
+    json: str
+    csv: str
+
+
+def export_entry(resource: Resource, root: Path, url_for: UrlFor) -> ExportEntry:
+    record = resource_record(resource, root, url_for)
+    # catalog.json lists records two levels deep: every line after the first is
+    # indented by four more spaces, exactly as json.dumps(document, indent=2)
+    # would. JSON strings hold no raw newline, so this touches only line starts.
+    text = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+    return ExportEntry(text, _csv_row(record))
+
+
+def catalog_json(catalog: Catalog, url_for: UrlFor, *, generated: str,
+                 entries: list[ExportEntry] | None = None) -> str:
+    """catalog.json; ``entries`` (one per resource, in order) may come from a cache."""
+    if entries is None:
+        entries = [export_entry(r, catalog.root, url_for) for r in catalog.resources]
+    head = catalog_document(catalog, url_for, generated=generated) | {"resources": None}
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    # "resources" is the last key: its null is replaced by the list, written
+    # from the entries so that unchanged resources are not serialized again.
+    listed = ("[\n    " + ",\n    ".join(e.json for e in entries) + "\n  ]") if entries else "[]"
+    return text[: text.rindex("null")] + listed + "\n}\n"
 
 
 def csv_columns() -> list[str]:
@@ -71,21 +97,32 @@ def csv_columns() -> list[str]:
             *(f"pdf_{name}" for name in PDF_FACT_FIELDS), "pdf_accessibility_missing"]
 
 
-def catalog_csv(catalog: Catalog, url_for: UrlFor) -> str:
-    """One row per resource; lists joined with '; ' so a spreadsheet shows them in one cell."""
+def _csv_text(rows: list[dict[str, Any]], *, header: bool) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\r\n")
-    writer.writeheader()
-    for resource in catalog.resources:
-        record = resource_record(resource, catalog.root, url_for)
-        facts = record.pop("pdf") or {}
-        row = {key: CSV_LIST_SEPARATOR.join(value) if isinstance(value, list) else value
-               for key, value in record.items()}
-        row.update({f"pdf_{name}": facts.get(name) for name in PDF_FACT_FIELDS})
-        access = row.pop("pdf_accessibility", None) or {}
-        row["pdf_accessibility_missing"] = CSV_LIST_SEPARATOR.join(access.get("missing", []))
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    if header:
+        writer.writeheader()
+    writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _csv_row(record: dict[str, Any]) -> str:
+    record = dict(record)
+    facts = record.pop("pdf") or {}
+    row = {key: CSV_LIST_SEPARATOR.join(value) if isinstance(value, list) else value
+           for key, value in record.items()}
+    row.update({f"pdf_{name}": facts.get(name) for name in PDF_FACT_FIELDS})
+    access = row.pop("pdf_accessibility", None) or {}
+    row["pdf_accessibility_missing"] = CSV_LIST_SEPARATOR.join(access.get("missing", []))
+    return _csv_text([{k: "" if v is None else v for k, v in row.items()}], header=False)
+
+
+def catalog_csv(catalog: Catalog, url_for: UrlFor,
+                entries: list[ExportEntry] | None = None) -> str:
+    """One row per resource; lists joined with '; ' so a spreadsheet shows them in one cell."""
+    if entries is None:
+        entries = [export_entry(r, catalog.root, url_for) for r in catalog.resources]
+    return _csv_text([], header=True) + "".join(e.csv for e in entries)
 
 
 def record_schema(catalog: Catalog) -> dict[str, Any]:

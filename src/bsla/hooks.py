@@ -34,7 +34,7 @@ from bsla.build import (
 from bsla.errors import LibraryError, format_text
 from bsla.links import check_site_links
 from bsla.render import COMPILED_TEMPLATES
-from bsla.search import SEARCH_DIR, SearchIndexJob
+from bsla.search import SEARCH_DIR, IndexingStopped, SearchIndexJob
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
@@ -242,7 +242,8 @@ class _SearchRefresh:
 
     def _run(self) -> None:
         try:
-            job = SearchIndexJob(self._renderer, use_directory_urls=self._use_directory_urls)
+            job = SearchIndexJob(self._renderer, use_directory_urls=self._use_directory_urls,
+                                 should_stop=lambda: self._stopped, background=True)
             with self._lock:
                 if self._stopped:
                     job.cancel()
@@ -253,6 +254,8 @@ class _SearchRefresh:
             shutil.rmtree(staging)
             shutil.copytree(self._kept / SEARCH_DIR, staging)
             swap_into_place(staging, self._site_dir / SEARCH_DIR)
+        except IndexingStopped:
+            return
         except (LibraryError, OSError) as exc:
             if not self._stopped:  # else a newer build stopped it and owns the folders
                 log.warning(f"The search index was not refreshed: {exc}")

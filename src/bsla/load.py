@@ -241,7 +241,8 @@ def safe_file_problem(path: Path, root: Path) -> tuple[str, str] | None:
     real_root = _real_root(os.fspath(root))
     current = os.path.normpath(os.path.join(real_root, os.fspath(path)))
     relative = os.path.relpath(current, real_root)
-    if ".." in Path(path).parts or relative == os.curdir or relative.startswith(os.pardir):
+    if os.pardir in os.fspath(path).split(os.sep) or relative == os.curdir \
+            or relative.startswith(os.pardir):
         return _safe_file_problem_resolved(path, Path(real_root))
     info = None
     for part in itertools.accumulate(relative.split(os.sep), os.path.join):

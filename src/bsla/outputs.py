@@ -10,7 +10,14 @@ from markupsafe import Markup
 
 from bsla.catalog import Catalog
 from bsla.cite import bibtex, ris
-from bsla.export import atom_feed, catalog_csv, catalog_json, record_schema, today
+from bsla.export import (
+    atom_feed,
+    catalog_csv,
+    catalog_json,
+    export_entry,
+    record_schema,
+    today,
+)
 from bsla.metadata import catalog_json_ld, highwire_tags, json_ld_script, resource_json_ld
 from bsla.schema import Resource, json_schema
 
@@ -43,9 +50,12 @@ def export_texts(catalog: Catalog, renderer: Renderer) -> dict[str, str]:
     """The export files by name; also what `build_site.py export` writes."""
     url_for = renderer.absolute
     site_name = renderer.label("site_title")
+    entries = [renderer.memo(f"export:{r.id}", (r, catalog.root),
+                             functools.partial(export_entry, r, catalog.root, url_for))
+               for r in catalog.resources]
     return {
-        "catalog.json": catalog_json(catalog, url_for, generated=today()),
-        "catalog.csv": catalog_csv(catalog, url_for),
+        "catalog.json": catalog_json(catalog, url_for, generated=today(), entries=entries),
+        "catalog.csv": catalog_csv(catalog, url_for, entries),
         "catalog.schema.json": json.dumps(record_schema(catalog), indent=2) + "\n",
         "resource.schema.json": json.dumps(json_schema(catalog.taxonomy), indent=2,
                                            ensure_ascii=False) + "\n",

@@ -290,15 +290,19 @@ def read_pdf_facts(
         thumbs_dir.mkdir(parents=True, exist_ok=True)
     stamps: dict[Path, tuple[int, int, int]] = {}
     for path in paths:
+        known = _known.get((str(path), str(cache_dir))) if cache_dir is not None else None
+        if known is not None and known[0] == _stamp(Path(path)) \
+                and _has_thumb(thumbs_dir, known[1]):
+            # The same file as when it passed every check below (a link put in
+            # its place has an inode of its own, so lstat tells them apart).
+            stamps[path] = known[0]
+            results[path] = known[1]
+            continue
         refusal = _precheck(Path(path), max_bytes)
         if refusal is not None:
             results[path] = refusal
             continue
         stamps[path] = stamp = _stamp(Path(path))
-        known = _known.get((str(path), str(cache_dir))) if cache_dir is not None else None
-        if known is not None and known[0] == stamp and _has_thumb(thumbs_dir, known[1]):
-            results[path] = known[1]
-            continue
         sha256, size = _sha256(Path(path))
         cached = _cache_read(cache_dir, sha256)
         thumb = thumbnail_path(thumbs_dir, sha256)
@@ -329,11 +333,14 @@ def read_pdf_facts(
 # PDF and parsing its cache entry (text included) again cost 1 s per rebuild at
 # 1,000 resources (bench/, cProfile). A PDF whose stat is unchanged is not
 # hashed again in this process; the on-disk cache stays keyed by content.
-_known: dict[tuple[str, str], tuple[tuple[int, int, int], PdfFacts]] = {}
+_known: dict[tuple[str, str], tuple[tuple[int, int, int] | None, PdfFacts]] = {}
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    info = path.stat()
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
     return info.st_size, info.st_mtime_ns, info.st_ino
 
 

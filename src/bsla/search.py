@@ -151,9 +151,16 @@ def _record_html(renderer: Renderer, resource: Resource, position: int) -> str:
     )
 
 
-def write_records(renderer: Renderer, out_dir: Path, use_directory_urls: bool) -> int:
+class IndexingStopped(Exception):
+    """The search index was no longer wanted (a newer build started)."""
+
+
+def write_records(renderer: Renderer, out_dir: Path, use_directory_urls: bool,
+                  should_stop: Callable[[], bool] = lambda: False) -> int:
     """One record file per resource, laid out like the site so URLs come out right."""
     for position, resource in enumerate(renderer.catalog.resources):
+        if should_stop():
+            raise IndexingStopped
         relative = record_url(resource, use_directory_urls).lstrip("/")
         if relative.endswith("/") or not relative:
             relative += "index.html"
@@ -204,18 +211,28 @@ class SearchIndexJob:
     waits for it and moves the bundle into the site; ``cancel`` stops it.
     """
 
-    def __init__(self, renderer: Renderer, *, use_directory_urls: bool = True) -> None:
+    def __init__(self, renderer: Renderer, *, use_directory_urls: bool = True,
+                 should_stop: Callable[[], bool] = lambda: False,
+                 background: bool = False) -> None:
+        """Write the records and start Pagefind; ``should_stop`` is asked between records.
+
+        A ``background`` job (a preview's) runs Pagefind at the lowest CPU
+        priority, so it never slows the rebuild an editor is waiting for.
+        """
         self._tmp = Path(tempfile.mkdtemp(prefix="bsla-search-"))
         self._output = self._tmp / "bundle"
         self._process: subprocess.Popen[bytes] | None = None
         self._started = time.monotonic()
         self.cancelled = False
         try:
-            self.expected = write_records(renderer, self._tmp / "records", use_directory_urls)
+            self.expected = write_records(renderer, self._tmp / "records", use_directory_urls,
+                                          should_stop)
             if self.expected:  # Pagefind refuses an empty site; the search page says so.
+                command = _pagefind_command(self._tmp / "records", self._output,
+                                            not use_directory_urls)
+                nice = shutil.which("nice") if background else None
                 self._process = subprocess.Popen(
-                    _pagefind_command(self._tmp / "records", self._output,
-                                      not use_directory_urls),
+                    [nice, "-n", "19", *command] if nice else command,
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         except BaseException:
             self._clean_up()
