@@ -56,3 +56,28 @@ def test_a_rebuild_in_the_same_process_shows_every_edit(project):
                       encoding="utf-8")
     relabelled = _pages(project)
     assert "Zz " in relabelled["resources/brief/index.md"]
+
+
+def test_a_replaced_or_removed_pdf_is_seen_by_the_next_load(project):
+    """Unchanged resources are reused between loads; their PDFs are still checked each time."""
+    import pytest
+
+    from bsla.errors import LibraryError
+    from tests.conftest import make_pdf
+
+    project.resource("briefs/issue-briefs", "brief", pdf_pages=2)
+    cache = project.root / ".cache"
+
+    def load():
+        return load_catalog(project.root, cache_dir=cache / "pdf", thumbs_dir=cache / "thumbs")
+
+    first = load().by_id["brief"]
+    again = load().by_id["brief"]
+    assert again is first and first.pdf.pages == 2  # nothing changed: the same object
+    pdf = project.root / "briefs/issue-briefs/brief.pdf"
+    make_pdf(pdf, 5, text="Sample page")
+    replaced = load().by_id["brief"]
+    assert replaced is not first and replaced.pdf.pages == 5 and first.pdf.pages == 2
+    pdf.unlink()
+    with pytest.raises(LibraryError, match="brief.pdf"):
+        load()

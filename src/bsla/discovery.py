@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -66,16 +66,6 @@ def search_query(selected: dict[str, list[str]]) -> str:
     return urlencode([(facet, value) for facet, values in selected.items() for value in values])
 
 
-def _cell(renderer: Renderer, selected: dict[str, list[str]],
-          value_sets: dict[str, list[set[str]]]) -> MatrixCell:
-    """A count by ``matching``'s rule (AND across facets, OR within one), from value sets
-    made once per table: calling ``matching`` per cell cost 0.3 s per 1,000 resources."""
-    wanted = [(value_sets[fid], set(values)) for fid, values in selected.items() if values]
-    count = sum(1 for index in range(len(renderer.catalog.resources))
-                if all(not values.isdisjoint(sets[index]) for sets, values in wanted))
-    return MatrixCell(count, search_query(selected))
-
-
 def matrix_tables(renderer: Renderer) -> list[MatrixTable]:
     """The six capacities against collections and against focus areas."""
     taxonomy = renderer.catalog.taxonomy
@@ -87,17 +77,25 @@ def matrix_tables(renderer: Renderer) -> list[MatrixTable]:
         ("by-focus-area", "matrix_by_focus_area", "focus",
          [(t.id, t.label_in(lang)) for t in taxonomy.vocabulary("focus_areas").values()]),
     ]
-    value_sets = {fid: [set(FACETS_BY_ID[fid].values_of(r)) for r in renderer.catalog.resources]
-                  for fid in ("capacity", *(facet for _, _, facet, _ in column_sets))}
+    values = {fid: [FACETS_BY_ID[fid].values_of(r) for r in renderer.catalog.resources]
+              for fid in ("capacity", *(facet for _, _, facet, _ in column_sets))}
+    # One pass per table instead of a catalog scan per cell (0.3 s per 1,000
+    # resources). A cell selects one value per facet, so matching()'s rule
+    # (AND across facets, OR within one) is: the resource has both values.
+    by_capacity = Counter(c for capacities_of in values["capacity"] for c in set(capacities_of))
     tables = []
     for table_id, heading_key, facet, columns in column_sets:
+        pairs = Counter((c, v) for capacities_of, values_of in zip(values["capacity"],
+                                                                     values[facet], strict=True)
+                        for c in set(capacities_of) for v in set(values_of))
         rows = [
             MatrixRow(
                 capacity.id,
                 capacity.label_in(lang),
-                [_cell(renderer, {"capacity": [capacity.id], facet: [cid]}, value_sets)
+                [MatrixCell(pairs[(capacity.id, cid)],
+                            search_query({"capacity": [capacity.id], facet: [cid]}))
                  for cid, _ in columns],
-                _cell(renderer, {"capacity": [capacity.id]}, value_sets),
+                MatrixCell(by_capacity[capacity.id], search_query({"capacity": [capacity.id]})),
             )
             for capacity in capacities
         ]

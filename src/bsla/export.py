@@ -51,14 +51,18 @@ def resource_record(resource: Resource, root: Path, url_for: UrlFor) -> dict[str
     return record
 
 
-def catalog_document(catalog: Catalog, url_for: UrlFor, *, generated: str) -> dict[str, Any]:
+def _catalog_head(catalog: Catalog, generated: str) -> dict[str, Any]:
     return {
         "export_version": EXPORT_VERSION,
         "generated": generated,
         "publisher": catalog.taxonomy.defaults.get("publisher"),
         "count": len(catalog.resources),
-        "resources": [resource_record(r, catalog.root, url_for) for r in catalog.resources],
     }
+
+
+def catalog_document(catalog: Catalog, url_for: UrlFor, *, generated: str) -> dict[str, Any]:
+    return _catalog_head(catalog, generated) | {
+        "resources": [resource_record(r, catalog.root, url_for) for r in catalog.resources]}
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def catalog_json(catalog: Catalog, url_for: UrlFor, *, generated: str,
     """catalog.json; ``entries`` (one per resource, in order) may come from a cache."""
     if entries is None:
         entries = [export_entry(r, catalog.root, url_for) for r in catalog.resources]
-    head = catalog_document(catalog, url_for, generated=generated) | {"resources": None}
+    head = _catalog_head(catalog, generated) | {"resources": None}
     text = json.dumps(head, indent=2, ensure_ascii=False)
     # "resources" is the last key: its null is replaced by the list, written
     # from the entries so that unchanged resources are not serialized again.

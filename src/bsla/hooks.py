@@ -57,6 +57,12 @@ _search_refresh: _SearchRefresh | None = None
 def on_startup(command: str, dirty: bool) -> None:
     global _command
     _command = command
+    if command == "serve" and not dirty:
+        # A full rebuild re-renders every page (MkDocs' rule), which takes seconds
+        # per thousand resources; the engine's own work is cached either way.
+        log.info("Each edit rebuilds every page. For faster previews of a large catalog, "
+                 "run 'mkdocs serve --dirty' or 'python build_site.py serve', which "
+                 "rebuild only the pages that changed.")
 
 
 def on_shutdown() -> None:
