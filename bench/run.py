@@ -8,9 +8,10 @@ same resources (bench/generate.py) in a temporary folder, then measures:
 - baseline build: ``mkdocs build`` of the plain project (no hooks, no engine);
 - cold build: ``build_site.py build`` with no cache at all (every PDF read);
 - warm build: the same again, PDFs unchanged (cache in place);
-- edit-to-reload: ``build_site.py serve`` and plain ``mkdocs serve`` on
-  127.0.0.1, one resource YAML edited, time until its page is served with the
-  change (and the same for one Markdown page of the baseline);
+- edit-to-reload: ``build_site.py serve``, plain ``mkdocs serve`` and
+  ``mkdocs serve --dirty`` on 127.0.0.1, one resource YAML edited, time until
+  its page is served with the change (and the same for one Markdown page of
+  the baseline);
 - PDF throughput, peak memory of each build's process tree, site size, resource
   page HTML size (median, max), search bytes fetched for one query.
 
@@ -215,6 +216,12 @@ def bench_one(n: int, *, seed: int, work: Path, edits: int, serve: bool) -> dict
         result["serve_mkdocs"] = _serve(
             "serve-mkdocs", [python, "-m", "mkdocs", "serve", "-f", str(library / "mkdocs.yml"),
                              "-a", f"127.0.0.1:{port}"],
+            library, logs, f"http://127.0.0.1:{port}/resources/{target.id}/",
+            _edit_library_title(library, target), edits, timeout)
+        port = free_port()
+        result["serve_mkdocs_dirty"] = _serve(
+            "serve-mkdocs-dirty", [python, "-m", "mkdocs", "serve", "--dirty", "-f",
+                                   str(library / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
             library, logs, f"http://127.0.0.1:{port}/resources/{target.id}/",
             _edit_library_title(library, target), edits, timeout)
         port = free_port()

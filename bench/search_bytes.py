@@ -127,16 +127,26 @@ def synthetic_texts(count: int, words: int, vocabulary: list[str], seed: int) ->
 
 
 def fake_pdf_facts(texts: list[str]):
-    """A stand-in for bsla.catalog._check_pdfs that attaches synthetic text."""
-    from bsla.pdf import PdfFacts
+    """A stand-in for bsla.catalog._check_pdfs that attaches synthetic text.
 
-    def check(resources, *_) -> None:
+    The text is reduced as the PDF worker reduces a real PDF's text.
+    """
+    from dataclasses import replace
+
+    from bsla.indexed_text import searchable_text
+    from bsla.pdf import PdfFacts
+    from bsla.pdf_worker import TEXT_CAP
+
+    def check(resources, *_) -> list:
+        enriched = []
         for r in resources:
             text = texts[int(r.id.rsplit("-", 1)[1]) % len(texts)]
-            r.pdf = PdfFacts(sha256="0" * 64, bytes=len(text) * 3,
-                             pages=max(1, len(text) // 2500), title=None, author=None,
-                             created=None, encrypted=False, text=text, text_chars=len(text),
-                             tagged=False, lang=None, display_doc_title=False)
+            enriched.append(replace(r, pdf=PdfFacts(
+                sha256="0" * 64, bytes=len(text) * 3, pages=max(1, len(text) // 2500),
+                title=None, author=None, created=None, encrypted=False,
+                text=searchable_text(text)[:TEXT_CAP], text_chars=len(text), tagged=False,
+                lang=None, display_doc_title=False)))
+        return enriched
 
     return check
 

@@ -79,5 +79,5 @@ def test_a_replaced_or_removed_pdf_is_seen_by_the_next_load(project):
     replaced = load().by_id["brief"]
     assert replaced is not first and replaced.pdf.pages == 5 and first.pdf.pages == 2
     pdf.unlink()
-    with pytest.raises(LibraryError, match="brief.pdf"):
+    with pytest.raises(LibraryError, match=r"brief\.pdf"):
         load()
