@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bsla.catalog import load_catalog
-from bsla.memo import RenderMemo
-from bsla.render import load_labels, render_site
+from bsla.memo import RENDERED, RenderMemo
+from bsla.render import Renderer, load_labels, render_site
 
 
 def test_memo_reuses_only_for_equal_inputs():
@@ -35,16 +37,33 @@ def _pages(project):
     return {p.src_uri: p.content for p in site.pages}
 
 
-def test_a_rebuild_in_the_same_process_shows_every_edit(project):
+@pytest.fixture
+def serving(monkeypatch):
+    """The memo as a dev server has it (bsla.hooks switches it on for `serve`)."""
+    monkeypatch.setattr(RENDERED, "enabled", True)
+    yield
+    RENDERED.clear()
+
+
+def test_a_rebuild_in_the_same_process_shows_every_edit(project, serving, monkeypatch):
     """What `serve` does: render, edit one file, render again in the same process."""
+    calls = []
+    original = Renderer._resource_page
+    monkeypatch.setattr(Renderer, "_resource_page",
+                        lambda self, r, *a: calls.append(r.id) or original(self, r, *a))
     flyer = project.resource("compendium/outreach-engagement", "flyer", tags="[outreach]",
                              title="Old flyer title")
     project.resource("briefs/issue-briefs", "brief", tags="[outreach]", title="Brief")
     before = _pages(project)
     assert "Old flyer title" in before["resources/brief/index.md"]  # as a related item
+    calls.clear()
+    assert _pages(project) == before
+    assert calls == []  # nothing changed: every resource page came from the memo
     flyer.write_text(flyer.read_text("utf-8").replace("Old flyer title", "New flyer title"),
                      encoding="utf-8")
+    calls.clear()
     after = _pages(project)
+    assert sorted(calls) == ["brief", "flyer"]  # the edited one and the one that lists it
     for uri in ("resources/flyer/index.md", "resources/brief/index.md",
                 "compendium/outreach-engagement.md", "tags/outreach.md"):
         assert "New flyer title" in after[uri] and "Old flyer title" not in after[uri], uri
@@ -60,8 +79,6 @@ def test_a_rebuild_in_the_same_process_shows_every_edit(project):
 
 def test_a_replaced_or_removed_pdf_is_seen_by_the_next_load(project):
     """Unchanged resources are reused between loads; their PDFs are still checked each time."""
-    import pytest
-
     from bsla.errors import LibraryError
     from tests.conftest import make_pdf
 

@@ -2,7 +2,8 @@
 
 This is the only module that knows MkDocs. It loads the catalog once per build
 (``on_config``), adds the generated pages as virtual files (``on_files``), fills
-the home page's collection list (``on_page_markdown``) and makes plain
+the home page's collection list (``on_page_markdown``), runs the search
+indexer beside MkDocs (``on_config`` to ``on_post_build``) and makes plain
 ``mkdocs build`` atomic: the site is built next to ``site_dir`` and swapped in
 only when the whole build succeeded.
 
@@ -33,8 +34,9 @@ from bsla.build import (
 )
 from bsla.errors import LibraryError, format_text
 from bsla.links import check_site_links
+from bsla.memo import RENDERED
 from bsla.render import COMPILED_TEMPLATES
-from bsla.search import SEARCH_DIR, IndexingStopped, SearchIndexJob
+from bsla.search import SEARCH_DIR, IndexingStopped, SearchIndexJob, remove_later
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
@@ -57,6 +59,8 @@ _search_refresh: _SearchRefresh | None = None
 def on_startup(command: str, dirty: bool) -> None:
     global _command
     _command = command
+    # A dev server rebuilds after every edit: keep what did not change (bsla.memo).
+    RENDERED.enabled = command == "serve"
     if command == "serve" and not dirty:
         # A full rebuild re-renders every page (MkDocs' rule), which takes seconds
         # per thousand resources; the engine's own work is cached either way.
@@ -243,13 +247,17 @@ class _SearchRefresh:
         self._job: SearchIndexJob | None = None
         if not (site_dir / SEARCH_DIR).exists() and (self._kept / SEARCH_DIR).is_dir():
             shutil.copytree(self._kept / SEARCH_DIR, site_dir / SEARCH_DIR)
+        # Jobs work under .cache; one cut short by a stopped server left its files.
+        work = self._kept / "work"
+        remove_later(sorted(work.iterdir()) if work.is_dir() else [])
         self._thread = threading.Thread(target=self._run, name="bsla-search", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
             job = SearchIndexJob(self._renderer, use_directory_urls=self._use_directory_urls,
-                                 should_stop=lambda: self._stopped, background=True)
+                                 should_stop=lambda: self._stopped, background=True,
+                                 work_dir=self._kept / "work")
             with self._lock:
                 if self._stopped:
                     job.cancel()

@@ -9,6 +9,10 @@ and the records it shows. An entry is reused only when every input compares
 equal to the one it was made from (dataclass equality, field by field), so no
 dependency between pages has to be tracked by hand: an edited title differs
 wherever it is shown. Nothing is kept on disk; a new process starts empty.
+
+It is switched on only for dev servers (bsla.hooks.on_startup): a one-off
+build renders every page once, and keeping them all (search records carry PDF
+text) would only add to its memory.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ T = TypeVar("T")
 
 
 class RenderMemo:
-    def __init__(self, max_entries: int = 100_000) -> None:
+    def __init__(self, max_entries: int = 100_000, *, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._entries: dict[Hashable, tuple[Any, Any]] = {}
         self._context: Any = None
         self._max_entries = max_entries
@@ -37,6 +42,8 @@ class RenderMemo:
 
     def get(self, name: Hashable, inputs: Any, render: Callable[[], T]) -> T:
         """``render()``'s result, or the one kept under ``name`` for equal ``inputs``."""
+        if not self.enabled:
+            return render()
         entry = self._entries.get(name)
         if entry is not None and entry[0] == inputs:
             return entry[1]  # type: ignore[no-any-return]
@@ -51,4 +58,4 @@ class RenderMemo:
         self._context = None
 
 
-RENDERED = RenderMemo()
+RENDERED = RenderMemo(enabled=False)

@@ -2,14 +2,15 @@
 
 Pagefind writes a chunked static index: a query downloads only the chunks for
 its words and the fragments of the results it shows, never the whole catalog
-(docs/search.md has the reasons and the measured bytes). The index is built
+(the README's "Why Pagefind" has the reasons; docs/benchmarks.md the bytes). The index is built
 from the catalog, not by crawling the served pages: each resource gets one
 small HTML record carrying its metadata *and the text of its PDF*, so the PDF
 text is searchable while the page a visitor downloads stays small.
 
-Both doors call ``write_search_index``: the MkDocs hook after a build, and
-``build_site.py index`` for a site built by another renderer from the
-Markdown tree of ``build_site.py render``.
+The MkDocs hook starts a ``SearchIndexJob`` once the catalog is rendered and
+collects it after MkDocs wrote the pages (under ``serve``, in a thread after
+the rebuild). ``write_search_index`` does both at once, for ``build_site.py
+index`` on a site another renderer built from ``build_site.py render``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -213,13 +215,18 @@ class SearchIndexJob:
 
     def __init__(self, renderer: Renderer, *, use_directory_urls: bool = True,
                  should_stop: Callable[[], bool] = lambda: False,
-                 background: bool = False) -> None:
+                 background: bool = False, work_dir: Path | None = None) -> None:
         """Write the records and start Pagefind; ``should_stop`` is asked between records.
 
         A ``background`` job (a preview's) runs Pagefind at the lowest CPU
-        priority, so it never slows the rebuild an editor is waiting for.
+        priority, so it never slows the rebuild an editor is waiting for, and
+        deletes its files in another process when stopped. Its files go under
+        ``work_dir`` (default: the system's temporary folder).
         """
-        self._tmp = Path(tempfile.mkdtemp(prefix="bsla-search-"))
+        if work_dir is not None:
+            work_dir.mkdir(parents=True, exist_ok=True)
+        self._tmp = Path(tempfile.mkdtemp(prefix="bsla-search-", dir=work_dir))
+        self._background = background
         self._output = self._tmp / "bundle"
         self._process: subprocess.Popen[bytes] | None = None
         self._started = time.monotonic()
@@ -280,7 +287,26 @@ class SearchIndexJob:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        if not self._background:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        elif self._tmp.exists():
+            # A preview's next rebuild waits for this job to stop; deleting a
+            # thousand records took 0.3 s of that wait, so it happens aside.
+            # In another process: deleting in a thread here took the GIL from
+            # the rebuild for as long again.
+            trash = self._tmp.with_name(self._tmp.name + ".old")
+            with contextlib.suppress(OSError):
+                os.replace(self._tmp, trash)
+                remove_later([trash])
+
+
+def remove_later(paths: list[Path]) -> None:
+    """Delete folders in a separate ``rm`` process, without waiting for it."""
+    if not paths:
+        return
+    remover = subprocess.Popen(["rm", "-rf", "--", *map(str, paths)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    threading.Thread(target=remover.wait, daemon=True).start()
 
 
 def write_search_index(renderer: Renderer, site_dir: Path, *,

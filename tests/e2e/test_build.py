@@ -228,6 +228,12 @@ def test_serve_rebuilds_when_a_resource_yaml_changes(tmp_path):
         while "After the edit" not in _fetch(url):
             assert time.monotonic() < deadline, "the edit was not rebuilt"
             time.sleep(0.3)
+        # The preview's search index is written after the page is served, then swapped in.
+        entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+        deadline = time.monotonic() + 60
+        while '"page_count":1' not in _fetch(entry).replace(" ", ""):
+            assert time.monotonic() < deadline, "the preview never got its search index"
+            time.sleep(0.3)
     finally:
         server.terminate()
         server.wait(timeout=20)
