@@ -230,7 +230,6 @@ class SearchIndexJob:
         self._output = self._tmp / "bundle"
         self._process: subprocess.Popen[bytes] | None = None
         self._started = time.monotonic()
-        self.cancelled = False
         try:
             self.expected = write_records(renderer, self._tmp / "records", use_directory_urls,
                                           should_stop)
@@ -279,7 +278,6 @@ class SearchIndexJob:
 
     def cancel(self) -> None:
         """Stop the job (``finish``, if waiting, then raises LibraryError)."""
-        self.cancelled = True
         self._clean_up()
 
     def _clean_up(self) -> None:
