@@ -1,5 +1,7 @@
 """Rendering: escaping, sanitizing, URLs and the pages produced for a catalog."""
 
+import posixpath
+
 import pytest
 
 from bsla.catalog import load_catalog
@@ -89,3 +91,55 @@ def test_pages_for_a_catalog(project):
     assert 'href="../../resources/flyer/"' in section.content
     hidden = next(p for p in site.pages if p.src_uri == "resources/.pages").content
     assert hidden.strip() == "hide: true"
+
+
+def test_a_card_is_rendered_once_per_folder(project):
+    project.resource("compendium/outreach-engagement", "flyer", tags="[outreach, families]",
+                     title='"<script>x</script> Flyer"')
+    catalog = load_catalog(project.root, read_pdfs=False)
+    _, renderer = render_site(catalog, load_labels(project.root))
+    flyer = catalog.by_id["flyer"]
+    on_a_tag_page = renderer.cards_from("tags/outreach/index.md")(flyer)
+    assert renderer.cards_from("tags/families/index.md")(flyer) is on_a_tag_page
+    assert 'href="../../resources/flyer/"' in on_a_tag_page
+    assert on_a_tag_page.startswith('<li class="bsla-card"') and on_a_tag_page.endswith("</li>")
+    on_a_listing = renderer.cards_from("compendium/outreach-engagement/page-2.md")(flyer)
+    assert 'href="../../../resources/flyer/"' in on_a_listing
+    # Its text is escaped like any other template output.
+    assert "<script" not in on_a_tag_page and "&lt;script&gt;x" in on_a_tag_page
+
+
+_SITE_PATHS = ["", "index.html", "resources/", "resources/a/", "resources/a/index.html",
+               "resources/b/cover.png", "tags/", "tags/x-y/", "compendium/tools/",
+               "compendium/tools/page-2/", "assets/images/placeholder.svg", "a/b/c/d/"]
+
+
+@pytest.mark.parametrize("base", ["", "resources/", "resources/a/", "compendium/tools/",
+                                  "tags/x-y/", "a/b/", "a/b/c/d/"])
+def test_relative_path_agrees_with_posixpath(base):
+    from bsla.render import _relative_path
+
+    for target in _SITE_PATHS:
+        assert _relative_path(target, base) == posixpath.relpath(target or ".", base or "."), \
+            (target, base)
+
+
+@pytest.mark.parametrize("summary", [
+    "Plain words & more <b>bold</b>",
+    "A [link](https://example.org/?a=1&b=2) and `code <x>` and *em*",
+    "<script>alert('x')</script> after the script",
+    "<style>p {}</style>Styled? \"quoted\" 'single'",
+    "Line one\n\nLine two with &amp; entity and &lt;tag&gt;",
+    "- list item\n- another <img src=x onerror=alert(1)>\n\n> quote",
+    "<!-- a comment --> visible <a href=\"javascript:alert(1)\">bad link</a>",
+])
+def test_plain_text_is_the_markdown_without_any_markup(summary):
+    import nh3
+
+    from bsla.render import _MARKDOWN
+
+    # What plain_text was before it reused the sanitized HTML.
+    words = nh3.clean(_MARKDOWN.reset().convert(summary), tags=set()).split()
+    expected = " ".join(words).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    expected = expected.replace("&quot;", '"').replace("&#39;", "'")
+    assert plain_text(summary) == expected

@@ -176,6 +176,7 @@ def tag_pages(renderer: Renderer) -> list[GeneratedPage]:
                     resources=page.items,
                     index_uri=index_uri,
                     href=_href(renderer, page.src_uri),
+                    card=renderer.cards_from(page.src_uri),
                     title_meta=front_matter_text(title),
                 ))))
     return pages

@@ -37,6 +37,7 @@ from bsla.links import check_site_links
 from bsla.memo import RENDERED
 from bsla.render import COMPILED_TEMPLATES
 from bsla.search import SEARCH_DIR, IndexingStopped, SearchIndexJob, remove_later
+from bsla.watching import POLL_ONLY_ENV, SplitObserver, polling_requested
 
 log = get_plugin_logger("bsla")
 HOME_MARKER = "<!-- library:collections -->"
@@ -74,6 +75,20 @@ def on_shutdown() -> None:
     _command = None
     _stop_search_jobs()
     _states.clear()
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    """Folders watched through the OS's change notifications (bsla.watching).
+
+    MkDocs adds the ``watch:`` entries of mkdocs.yml (compendium/, briefs/, ...)
+    after this hook, so they reach the new observer; docs/ and mkdocs.yml, added
+    before it, stay with MkDocs' polling.
+    """
+    if polling_requested():
+        log.info(f"{POLL_ONLY_ENV}=poll: watching for changes by polling only")
+    else:
+        server.observer = SplitObserver(server.observer, warn=log.warning)
+    return server
 
 
 def _stop_search_jobs() -> None:
