@@ -157,6 +157,12 @@ def test_feed_lists_resources_newest_first(site):
 def test_cover_thumbnail_and_placeholder(site):
     cover = site / "resources/flyer/cover.png"
     assert cover.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    with Image.open(cover) as image:
+        # A small palette image: 240 px wide, at most 64 colours.
+        assert image.width == 240 and image.mode == "P"
+        assert len(image.getcolors(256)) <= 64
     page = (site / "resources/flyer/index.html").read_text("utf-8")
     assert '<img class="bsla-cover" src="cover.png" alt="First page of Title of flyer"' in page
     pending = (site / "resources/pending/index.html").read_text("utf-8")
