@@ -93,6 +93,27 @@ def test_a_folder_edit_is_reported_well_before_a_polling_interval(
         observer.join(5)
 
 
+def test_reading_a_file_is_not_a_change(tree: tuple[Path, Path]) -> None:
+    # Every rebuild reads each YAML file; were reads reported (inotify's open and
+    # close-without-write), each rebuild would trigger the next one.
+    folder, _ = tree
+    existing = folder / "kept.yml"
+    existing.write_text("title: k\n")
+    observer = SplitObserver(PollingObserver(timeout=30))
+    handler = Recorder()
+    observer.schedule(handler, folder, recursive=True)
+    observer.start()
+    try:
+        time.sleep(0.2)
+        assert existing.read_text() == "title: k\n"
+        assert not _saw(handler, existing, timeout=0.6)
+        existing.write_text("title: changed\n")
+        assert _saw(handler, existing, timeout=2.0)
+    finally:
+        observer.stop()
+        observer.join(5)
+
+
 def test_folders_fall_back_to_polling_when_the_os_refuses(tree: tuple[Path, Path]) -> None:
     folder, _ = tree
     warnings: list[str] = []
@@ -110,6 +131,11 @@ def test_folders_fall_back_to_polling_when_the_os_refuses(tree: tuple[Path, Path
         edited = folder / "late.yml"
         edited.write_text("title: z\n")
         assert _saw(handler, edited)
+        # The watch handed out before the move still removes the folder's watch.
+        observer.unschedule(watch)
+        handler.paths.clear()
+        (folder / "after.yml").write_text("title: w\n")
+        assert not _saw(handler, folder / "after.yml", timeout=0.6)
     finally:
         observer.stop()
         observer.join(5)

@@ -296,8 +296,8 @@ class Renderer:
                                 lang=lang, resource_uri=resource_src_uri,
                                 listing_uri=listing_src_uri, tag_uri=tag_src_uri,
                                 search_uri=SEARCH_SRC_URI)
+        self._cards: dict[tuple[str, str], Markup] = {}  # see cards_from
         # Everything a template sees besides its own arguments (bsla.memo).
-        self._cards: dict[tuple[str, str], Markup] = {}
         self.memo_context = RENDERED.context((
             lang, use_directory_urls, self.site_url, labels, catalog.taxonomy,
             _template_stamps()))

@@ -25,10 +25,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+    FileAttribEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+)
 from watchdog.observers import Observer
 
 POLL_ONLY_ENV = "BSLA_WATCH"
 _log = logging.getLogger(__name__)
+# What polling reports (a file or folder created, changed, deleted or moved).
+# Not the OS's reports of a file merely opened or read: every rebuild reads all
+# YAML files, so those would start the next rebuild, and so on without end.
+CHANGE_EVENTS = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent,
+                 FileClosedEvent, FileAttribEvent, DirCreatedEvent, DirModifiedEvent,
+                 DirDeletedEvent, DirMovedEvent]
 
 
 def polling_requested() -> bool:
@@ -45,13 +63,15 @@ class SplitObserver:
         self._polling = polling
         self._warn_callback = warn
         self._native = native_factory()
-        self._owner: dict[Any, Any] = {}
+        # The watch handed to the caller -> (observer, that observer's own watch);
+        # the two differ once a refused folder has moved to polling.
+        self._owner: dict[Any, tuple[Any, Any]] = {}
         # What was scheduled natively, to move to polling if the OS refuses it.
         self._native_watches: dict[Any, tuple[Any, str, bool]] = {}
         self._lock = threading.Lock()
 
     def watches_natively(self, watch: Any) -> bool:
-        return self._owner.get(watch) is self._native
+        return watch in self._owner and self._owner[watch][0] is self._native
 
     def schedule(self, handler: Any, path: str | Path, *, recursive: bool = False,
                  **options: Any) -> Any:
@@ -59,22 +79,25 @@ class SplitObserver:
         with self._lock:
             if os.path.isdir(path):
                 try:
-                    watch = self._native.schedule(handler, path, recursive=recursive, **options)
+                    watch = self._native.schedule(
+                        handler, path, recursive=recursive,
+                        **{"event_filter": CHANGE_EVENTS, **options})
                 except OSError as exc:  # raised here only once the observer runs
                     self._warn(exc)
                 else:
-                    self._owner[watch] = self._native
+                    self._owner[watch] = (self._native, watch)
                     self._native_watches[watch] = (handler, path, recursive)
                     return watch
             watch = self._polling.schedule(handler, path, recursive=recursive, **options)
-            self._owner[watch] = self._polling
+            self._owner[watch] = (self._polling, watch)
             return watch
 
     def unschedule(self, watch: Any) -> None:
         with self._lock:
             self._native_watches.pop(watch, None)
             # Watches made before this observer took over belong to the polling one.
-            self._owner.pop(watch, self._polling).unschedule(watch)
+            observer, own = self._owner.pop(watch, (self._polling, watch))
+            observer.unschedule(own)
 
     def start(self) -> None:
         with self._lock:
@@ -90,15 +113,15 @@ class SplitObserver:
     def _move_to_polling(self) -> None:
         moved = list(self._native_watches.items())
         self._native_watches.clear()
-        for old, (handler, path, recursive) in moved:
-            del self._owner[old]
-            watch = self._polling.schedule(handler, path, recursive=recursive)
-            self._owner[watch] = self._polling
+        for handed_out, (handler, path, recursive) in moved:
+            self._owner[handed_out] = (self._polling, self._polling.schedule(
+                handler, path, recursive=recursive))
 
     def _warn(self, exc: OSError) -> None:
-        self._warn_callback(f"Watching folders for changes through the operating system failed "
-                    f"({exc}); polling them instead, so previews start up to 0.5 s later. "
-                    f"On Linux, raising fs.inotify.max_user_watches usually fixes this.")
+        self._warn_callback(
+            f"Watching folders for changes through the operating system failed ({exc}); "
+            "polling them instead, so previews start up to 0.5 s later. On Linux, raising "
+            "fs.inotify.max_user_watches usually fixes this.")
 
     def stop(self) -> None:
         for observer in (self._native, self._polling):
