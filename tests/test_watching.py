@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,21 +78,27 @@ def test_folders_go_to_the_os_and_files_to_polling(tree: tuple[Path, Path]) -> N
     assert not observer.is_alive()
 
 
-def test_a_folder_edit_is_reported_well_before_a_polling_interval(
-        tree: tuple[Path, Path]) -> None:
-    folder, _ = tree
-    # A polling interval far longer than the wait below: only the OS can be this quick.
+@contextlib.contextmanager
+def _watched_by_the_os_only(folder: Path) -> Iterator[Recorder]:
+    # A polling interval far longer than any wait in these tests: only the OS can report.
     observer = SplitObserver(PollingObserver(timeout=30))
     handler = Recorder()
     observer.schedule(handler, folder, recursive=True)
     observer.start()
     try:
-        edited = folder / "quick.yml"
-        edited.write_text("title: y\n")
-        assert _saw(handler, edited, timeout=2.0)
+        yield handler
     finally:
         observer.stop()
         observer.join(5)
+
+
+def test_a_folder_edit_is_reported_well_before_a_polling_interval(
+        tree: tuple[Path, Path]) -> None:
+    folder, _ = tree
+    with _watched_by_the_os_only(folder) as handler:
+        edited = folder / "quick.yml"
+        edited.write_text("title: y\n")
+        assert _saw(handler, edited, timeout=2.0)
 
 
 def test_reading_a_file_is_not_a_change(tree: tuple[Path, Path]) -> None:
@@ -99,19 +107,12 @@ def test_reading_a_file_is_not_a_change(tree: tuple[Path, Path]) -> None:
     folder, _ = tree
     existing = folder / "kept.yml"
     existing.write_text("title: k\n")
-    observer = SplitObserver(PollingObserver(timeout=30))
-    handler = Recorder()
-    observer.schedule(handler, folder, recursive=True)
-    observer.start()
-    try:
+    with _watched_by_the_os_only(folder) as handler:
         time.sleep(0.2)
         assert existing.read_text() == "title: k\n"
         assert not _saw(handler, existing, timeout=0.6)
         existing.write_text("title: changed\n")
         assert _saw(handler, existing, timeout=2.0)
-    finally:
-        observer.stop()
-        observer.join(5)
 
 
 def test_folders_fall_back_to_polling_when_the_os_refuses(tree: tuple[Path, Path]) -> None:
