@@ -36,3 +36,15 @@ def test_without_a_cache_folder_nothing_is_remembered(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "_sha256", lambda p: calls.append(p) or original(p))
     read_pdf_facts([path], None)
     assert calls == [path]
+
+
+def test_a_pdf_gone_during_its_read_is_not_remembered(tmp_path, monkeypatch):
+    # Removed between the checks and the stat: the next load must find it missing,
+    # not answer from memory (a missing file's stat would equal a remembered None).
+    path = make_pdf(tmp_path / "a.pdf")
+    cache = tmp_path / "cache"
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "_stamp", lambda _path: None)
+        assert isinstance(read_pdf_facts([path], cache)[path], PdfFacts)
+    path.unlink()
+    assert not isinstance(read_pdf_facts([path], cache)[path], PdfFacts)

@@ -302,7 +302,9 @@ def read_pdf_facts(
         if refusal is not None:
             results[path] = refusal
             continue
-        stamps[path] = stamp = _stamp(Path(path))
+        stamp = _stamp(Path(path))
+        if stamp is not None:  # else it vanished since the check: never remember it
+            stamps[path] = stamp
         sha256, size = _sha256(Path(path))
         cached = _cache_read(cache_dir, sha256)
         thumb = thumbnail_path(thumbs_dir, sha256)
@@ -333,7 +335,7 @@ def read_pdf_facts(
 # PDF and parsing its cache entry (text included) again cost 1 s per rebuild at
 # 1,000 resources (bench/, cProfile). A PDF whose stat is unchanged is not
 # hashed again in this process; the on-disk cache stays keyed by content.
-_known: dict[tuple[str, str], tuple[tuple[int, int, int] | None, PdfFacts]] = {}
+_known: dict[tuple[str, str], tuple[tuple[int, int, int], PdfFacts]] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
