@@ -60,39 +60,39 @@ def _is_true(value: Any) -> bool:
 THUMB_WIDTH = 240
 
 
-def render_thumbnail(path: str, target: str) -> None:
+def render_thumbnail(document: Any, target: str) -> None:
     """First page as a small PNG (pypdfium2 renders far faster than any pure-Python way)."""
     import os
 
-    import pypdfium2
     from PIL import Image
 
-    document = pypdfium2.PdfDocument(path)
+    page = document[0]
     try:
-        page = document[0]
         width = page.get_width() or 1
         bitmap = page.render(scale=THUMB_WIDTH / width)
         image = bitmap.to_pil()
-        image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
-        tmp = f"{target}.{os.getpid()}.tmp"
-        # A 64-colour palette chosen by fast octree: 9 KB per cover and 9 ms with
-        # the render, against 16 KB and 16 ms for the default median cut and 40 KB
-        # unquantized (bench/ covers on this machine); text and colour areas look
-        # the same at this size.
-        image.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE).save(
-            tmp, format="PNG")
-        os.replace(tmp, target)
     finally:
-        document.close()
+        page.close()
+    image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    tmp = f"{target}.{os.getpid()}.tmp"
+    # A 64-colour palette chosen by fast octree: 9 KB per cover and 9 ms with
+    # the render, against 16 KB and 16 ms for the default median cut and 40 KB
+    # unquantized (bench/ covers on this machine); text and colour areas look
+    # the same at this size.
+    image.quantize(64, method=Image.Quantize.FASTOCTREE).save(tmp, format="PNG")
+    os.replace(tmp, target)
 
 
-def _page_texts_pdfium(path: str, pages: int) -> list[str] | None:
-    """Page texts through PDFium (pypdfium2), or None when it cannot open the file.
+def _open_pdfium(path: str) -> Any:
+    """The PDF opened by PDFium (pypdfium2), or None when it is missing or cannot open it.
 
     pypdf's text extraction interprets content streams in Python at roughly 100
     dense pages per second per core (measured by bench/ on 23,000 synthetic
     pages); PDFium, the PDF engine of Chromium, extracts the same text about 3x
-    faster. It runs here, in the same worker under the same memory and time
+    faster, counts pages without walking the page tree in Python, and renders
+    the cover. It runs here, in the same worker under the same memory and time
     limits; pypdf still reads the metadata and structure.
     """
     try:
@@ -100,44 +100,50 @@ def _page_texts_pdfium(path: str, pages: int) -> list[str] | None:
     except ImportError:
         return None
     try:
-        document = pypdfium2.PdfDocument(path)
+        return pypdfium2.PdfDocument(path)
     except MemoryError:
         raise
     except Exception:
         return None
-    chunks: list[str] = []
-    try:
-        for index in range(min(len(document), pages, MAX_TEXT_PAGES)):
-            try:
-                page = document[index]
-                textpage = page.get_textpage()
-                text = " ".join(textpage.get_text_range().split())
-                textpage.close()
-                page.close()
-            except MemoryError:
-                raise
-            except Exception:
-                continue
-            if text:
-                chunks.append(text)
-    finally:
-        document.close()
-    return chunks
 
 
-def _decompression_bomb(reader: Any) -> dict[str, Any] | None:
+def _page_texts_pdfium(document: Any, pages: int) -> list[str]:
+    """The text of each page read (at most MAX_TEXT_PAGES); "" where a page has none."""
+    texts: list[str] = []
+    for index in range(min(len(document), pages, MAX_TEXT_PAGES)):
+        text = ""
+        try:
+            page = document[index]
+            textpage = page.get_textpage()
+            text = " ".join(textpage.get_text_range().split())
+            textpage.close()
+            page.close()
+        except MemoryError:
+            raise
+        except Exception:
+            pass
+        texts.append(text)
+    return texts
+
+
+def _decompression_bomb(reader: Any, indices: Any) -> dict[str, Any] | None:
     """A failure reply when a page's content stream inflates past pypdf's limit.
 
-    Text extraction (pypdf's swallows the limit; PDFium has none of its own) would
-    otherwise return an empty page instead of saying the file is hostile.
+    Only the pages given are checked. PDFium has no limit of its own: a page
+    whose stream inflates to hundreds of megabytes reads as an empty page (or
+    the worker hits its memory limit), so every page without text is checked
+    here to say the file is hostile instead of silently empty. A page with
+    text was read in full within the worker's limits; checking it again in
+    pypdf cost as much as all the rest of the PDF's facts except the text
+    (bench/ PDFs, this machine).
     """
     from pypdf.errors import LimitReachedError
 
-    for index, page in enumerate(reader.pages):
+    for index in indices:
         if index >= MAX_TEXT_PAGES:
             break
         try:
-            contents = page.get_contents()
+            contents = reader.pages[index].get_contents()
             if contents is not None:
                 contents.get_data()
         except MemoryError:
@@ -153,7 +159,7 @@ def _decompression_bomb(reader: Any) -> dict[str, Any] | None:
 
 
 def _page_texts_pypdf(reader: Any) -> list[str]:
-    chunks: list[str] = []
+    texts: list[str] = []
     for index, page in enumerate(reader.pages):
         if index >= MAX_TEXT_PAGES:
             break
@@ -162,13 +168,13 @@ def _page_texts_pypdf(reader: Any) -> list[str]:
         except MemoryError:
             raise
         except Exception:
-            continue
-        if text:
-            chunks.append(text)
-    return chunks
+            text = ""
+        texts.append(text)
+    return texts
 
 
-def read_one(path: str) -> dict[str, Any]:
+def read_one(path: str, thumbnail: str | None = None) -> dict[str, Any]:
+    """The PDF's facts (or a failure reply); with ``thumbnail``, its cover PNG written there."""
     from pypdf import PdfReader
 
     reader = PdfReader(path, strict=False)
@@ -183,7 +189,26 @@ def read_one(path: str) -> dict[str, Any]:
                     "message": "the PDF is encrypted and cannot be opened without a password",
                     "hint": "save an unprotected copy (File > Save As, without a password) "
                             "and use that"}
-    pages = len(reader.pages)
+    document = _open_pdfium(path)
+    try:
+        reply = _read_opened(reader, document, encrypted)
+        if thumbnail and document is not None and "facts" in reply:
+            try:
+                render_thumbnail(document, thumbnail)
+            except MemoryError:
+                raise
+            except Exception:
+                # A page that renders badly only costs the cover image;
+                # the page falls back to the placeholder.
+                pass
+        return reply
+    finally:
+        if document is not None:
+            document.close()
+
+
+def _read_opened(reader: Any, document: Any, encrypted: bool) -> dict[str, Any]:
+    pages = len(document) if document is not None else len(reader.pages)
     if pages > MAX_PAGES:
         return {"failure": "too-many-pages",
                 "message": f"the PDF has {pages:,} pages; the library accepts at most "
@@ -213,13 +238,16 @@ def read_one(path: str) -> dict[str, Any]:
     viewer = viewer.get_object() if viewer is not None else None
     display_doc_title = bool(viewer is not None and _is_true(viewer.get("/DisplayDocTitle")))
     lang = _clean(root.get("/Lang"))
-    bomb = _decompression_bomb(reader)
+    if document is not None:
+        texts = _page_texts_pdfium(document, pages)
+        bomb = _decompression_bomb(reader, [i for i, text in enumerate(texts) if not text])
+    else:
+        # pypdf's own extraction swallows the limit, so every page is checked first.
+        bomb = _decompression_bomb(reader, range(pages))
+        texts = [] if bomb is not None else _page_texts_pypdf(reader)
     if bomb is not None:
         return bomb
-    chunks = _page_texts_pdfium(path, pages)
-    if chunks is None:
-        chunks = _page_texts_pypdf(reader)
-    full = " ".join(chunks)
+    full = " ".join(text for text in texts if text)
     return {"facts": {
         "pages": pages, "title": title, "author": author, "created": created,
         "encrypted": encrypted, "text": searchable_text(full)[:TEXT_CAP], "text_chars": len(full),
@@ -234,16 +262,7 @@ def main() -> None:
     for line in sys.stdin:
         try:
             job = json.loads(line)
-            reply = read_one(job["path"])
-            if job.get("thumbnail") and "facts" in reply:
-                try:
-                    render_thumbnail(job["path"], job["thumbnail"])
-                except MemoryError:
-                    raise
-                except Exception:
-                    # A page that renders badly only costs the cover image;
-                    # the page falls back to the placeholder.
-                    pass
+            reply = read_one(job["path"], job.get("thumbnail"))
         except MemoryError:
             reply = {"failure": "memory",
                      "message": "the PDF needs too much memory to read and was skipped",
