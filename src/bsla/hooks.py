@@ -37,6 +37,7 @@ from bsla.links import check_site_links
 from bsla.memo import RENDERED
 from bsla.render import COMPILED_TEMPLATES
 from bsla.search import SEARCH_DIR, IndexingStopped, SearchIndexJob, remove_later
+from bsla.theme_listing import remember_theme_listing
 from bsla.watching import POLL_ONLY_ENV, SplitObserver, polling_requested
 
 log = get_plugin_logger("bsla")
@@ -123,6 +124,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             state.renderer, use_directory_urls=config.use_directory_urls)
     _html_pages.clear()
     _html_bodies.clear()
+    if _command == "serve":
+        remember_theme_listing(config.theme)
     if _command == "build":
         # Only `mkdocs build` owns site_dir; `serve` builds into its own temp dir.
         final = Path(config.site_dir)
