@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bsla.catalog import Catalog, load_catalog
-from bsla.covers import CoverJob
 from bsla.outputs import head_html
 from bsla.render import GeneratedPage, RenderedSite, Renderer, load_labels, render_site
 
@@ -29,29 +28,17 @@ class BuildState:
     renderer: Renderer
     heads: dict[str, str]
     final_site_dir: Path | None = None
-    cover_job: CoverJob | None = None
 
 
 def prepare(root: Path, *, use_directory_urls: bool = True,
-            site_url: str | None = None, covers_later: bool = False) -> BuildState:
-    """Load and render the catalog under ``root``; raises LibraryError on any problem.
-
-    With ``covers_later``, covers not drawn yet are drawn by ``state.cover_job``
-    while the caller goes on (see bsla.covers); the caller must finish or cancel it.
-    """
+            site_url: str | None = None) -> BuildState:
+    """Load and render the catalog under ``root``; raises LibraryError on any problem."""
     catalog = load_catalog(root, cache_dir=root / CACHE_DIR / "pdf",
-                           thumbs_dir=root / CACHE_DIR / "thumbs", covers_later=covers_later)
-    cover_job = CoverJob(catalog.pending_covers) if catalog.pending_covers else None
-    try:
-        labels = load_labels(root)
-        site, renderer = render_site(catalog, labels, use_directory_urls=use_directory_urls,
-                                     site_url=site_url)
-        heads = head_html(catalog, renderer)
-    except BaseException:
-        if cover_job is not None:
-            cover_job.cancel()
-        raise
-    return BuildState(catalog, labels, site, renderer, heads, cover_job=cover_job)
+                           thumbs_dir=root / CACHE_DIR / "thumbs")
+    labels = load_labels(root)
+    site, renderer = render_site(catalog, labels, use_directory_urls=use_directory_urls,
+                                 site_url=site_url)
+    return BuildState(catalog, labels, site, renderer, head_html(catalog, renderer))
 
 
 def write_generated(pages: list[GeneratedPage], out_dir: Path) -> list[tuple[GeneratedPage, Path]]:

@@ -34,8 +34,6 @@ class Catalog:
     resources: list[Resource]
     by_id: dict[str, Resource] = field(default_factory=dict)
     by_former_id: dict[str, Resource] = field(default_factory=dict)
-    # (PDF, cover image) pairs whose cover is still to be drawn (load_catalog's covers_later).
-    pending_covers: list[tuple[Path, Path]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.resources}
@@ -252,13 +250,9 @@ def _check_collection(resources: list[Resource], problems: Problems) -> list[Res
 
 def _check_pdfs(
     resources: list[Resource], stray_pdfs: list[Path], cache_dir: Path | None,
-    problems: Problems, thumbs_dir: Path | None = None, pending_covers: list | None = None,
+    problems: Problems, thumbs_dir: Path | None = None,
 ) -> list[Resource]:
-    """The resources with their PDF facts and cover (new objects where these changed).
-
-    With ``pending_covers`` (a list), covers not drawn yet are not drawn here:
-    each resource gets its cover's future path, and the pair is added to the list.
-    """
+    """The resources with their PDF facts and cover (new objects where these changed)."""
     from bsla.pdf import PdfFailure, read_pdf_facts, thumbnail_path
 
     wanted = {_lexical(r.file): r for r in resources if r.file is not None}
@@ -268,9 +262,8 @@ def _check_pdfs(
                          "add a YAML file with 'file: " + pdf.name + "' (python build_site.py new "
                          "can write one) or remove the PDF", code="orphan-pdf")
     with_files = [r for r in resources if r.file is not None]
-    later = pending_covers is not None
     facts = read_pdf_facts([r.file for r in with_files], cache_dir,  # type: ignore[misc]
-                           thumbs_dir=thumbs_dir, covers_later=later)
+                           thumbs_dir=thumbs_dir)
     enriched = []
     for r in resources:
         result = facts[r.file] if r.file is not None else None
@@ -279,12 +272,7 @@ def _check_pdfs(
                          f"{result.message}", result.hint, code=f"pdf-{result.code}")
         elif result is not None:
             cover = thumbnail_path(thumbs_dir, result.sha256)
-            if cover is not None and not cover.is_file():
-                if later:
-                    pending_covers.append((r.file, cover))  # type: ignore[union-attr]
-                else:
-                    cover = None
-            r = _with_pdf(r, result, cover)
+            r = _with_pdf(r, result, cover if cover is not None and cover.is_file() else None)
         enriched.append(r)
     return enriched
 
@@ -339,12 +327,8 @@ def _lexical(path: Path) -> Path:
 
 
 def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool = True,
-                 thumbs_dir: Path | None = None, covers_later: bool = False) -> Catalog:
-    """Load, validate and enrich the whole catalog; raise LibraryError listing all problems.
-
-    With ``covers_later``, covers not drawn yet are listed in ``pending_covers``
-    (their resources already point at them) for ``bsla.covers.CoverJob``.
-    """
+                 thumbs_dir: Path | None = None) -> Catalog:
+    """Load, validate and enrich the whole catalog; raise LibraryError listing all problems."""
     root = root.resolve()
     problems = Problems(root)
     taxonomy = load_taxonomy(root / TAXONOMY_FILE, root, problems)
@@ -368,11 +352,10 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
         if resource is not None:
             resources.append(resource)
     resources = _check_collection(resources, problems)
-    pending_covers: list[tuple[Path, Path]] | None = [] if covers_later else None
     if read_pdfs:
         resources = _check_pdfs(resources,
                                 [p for p in stray_pdfs if _lexical(p) not in claimed_pdfs],
-                                cache_dir, problems, thumbs_dir, pending_covers)
+                                cache_dir, problems, thumbs_dir)
     problems.raise_if_any()
     resources.sort(key=_display_order(taxonomy))
-    return Catalog(root, taxonomy, resources, pending_covers=pending_covers or [])
+    return Catalog(root, taxonomy, resources)

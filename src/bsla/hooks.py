@@ -97,10 +97,6 @@ def _stop_search_jobs() -> None:
     for job in _search_jobs.values():
         job.cancel()
     _search_jobs.clear()
-    for state in _states.values():
-        if state.cover_job is not None:
-            state.cover_job.cancel()
-            state.cover_job = None
     if _search_refresh is not None:
         _search_refresh.stop()
         _search_refresh = None
@@ -117,10 +113,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     _stop_search_jobs()  # a preview's indexing still running for the previous build
     try:
-        # Serve rebuilds draw only the covers of PDFs just added, and draw them
-        # at once; a full build draws them beside MkDocs (bsla.covers).
         state = prepare(root, use_directory_urls=config.use_directory_urls,
-                        site_url=config.site_url or None, covers_later=_command != "serve")
+                        site_url=config.site_url or None)
     except LibraryError as exc:
         raise PluginError(str(exc)) from None
     _states.clear()
@@ -155,10 +149,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, page.src_uri, abs_src_path=str(path),
                                     inclusion=inclusion))
         _html_pages.add(page.src_uri)
-    covers = state.cover_job
     for copied in state.site.files:
-        if covers is not None and covers.is_pending(copied.source):
-            continue  # drawn while MkDocs builds; copied by on_post_build
         files.append(File.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
     return files
 
@@ -240,9 +231,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         global _search_refresh
         _search_refresh = _SearchRefresh(state, config, site_dir)
     else:
-        if state.cover_job is not None:
-            job, state.cover_job = state.cover_job, None
-            job.finish(site_dir, state.site.files)
         try:
             indexed = _search_jobs.pop(id(config)).finish(site_dir)
         except LibraryError as exc:

@@ -16,20 +16,17 @@ import hashlib
 import json
 import os
 import selectors
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 CACHE_VERSION = 3  # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text)
 HEADER_WINDOW = 1024
-# How often a pool asked to stop (a newer build, a failed one) looks up from its work.
-STOP_CHECK_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -151,14 +148,9 @@ def _cache_write(cache_dir: Path | None, facts: PdfFacts) -> None:
 class _Worker:
     """One long-lived parsing process speaking JSON lines."""
 
-    def __init__(self, memory_mb: int, covers_only: bool = False) -> None:
-        command = [sys.executable, "-m", "bsla.pdf_worker", str(memory_mb)]
-        nice = shutil.which("nice") if covers_only else None
-        self.covers_only = covers_only
+    def __init__(self, memory_mb: int) -> None:
         self.process = subprocess.Popen(
-            # Cover workers run beside the page build: at the lowest priority
-            # they only take CPU the build leaves idle.
-            [nice, "-n", "19", *command] if nice else command,
+            [sys.executable, "-m", "bsla.pdf_worker", str(memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -173,7 +165,7 @@ class _Worker:
         assert self.process.stdin is not None
         self.job = job
         self.deadline = time.monotonic() + timeout
-        request = {"path": str(job[0]), "thumbnail": job[3], "cover_only": self.covers_only}
+        request = {"path": str(job[0]), "thumbnail": job[3]}
         self.process.stdin.write((json.dumps(request) + "\n").encode())
         self.process.stdin.flush()
 
@@ -204,31 +196,16 @@ def _facts_from_reply(reply: dict[str, Any], sha256: str, size: int) -> PdfFacts
     return PdfFacts(sha256=sha256, bytes=size, **reply["facts"])
 
 
-def _cover_from_reply(reply: dict[str, Any], sha256: str, size: int) -> PdfFailure | None:
-    """None when the cover was written, else why not."""
-    if reply.get("cover"):
-        return None
-    if "failure" not in reply:
-        return corrupt("no cover was rendered")
-    failure = _facts_from_reply(reply, sha256, size)
-    assert isinstance(failure, PdfFailure)
-    return failure
-
-
 def _parse_all(
     jobs: list[tuple[Path, str, int, str | None]], *, timeout: float, memory_mb: int, workers: int,
-    covers_only: bool = False, should_stop: Callable[[], bool] = lambda: False,
-) -> dict[Path, Any]:
-    """Each job's result: PdfFacts or PdfFailure; with ``covers_only``, None or PdfFailure."""
-    results: dict[Path, Any] = {}
-    interpret: Callable[[dict[str, Any], str, int], Any] = (
-        _cover_from_reply if covers_only else _facts_from_reply)
+) -> dict[Path, PdfFacts | PdfFailure]:
+    results: dict[Path, PdfFacts | PdfFailure] = {}
     pending = list(reversed(jobs))
     selector = selectors.DefaultSelector()
     pool: list[_Worker] = []
 
     def start() -> _Worker:
-        worker = _Worker(memory_mb, covers_only)
+        worker = _Worker(memory_mb)
         assert worker.process.stdout is not None
         os.set_blocking(worker.process.stdout.fileno(), False)
         selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
@@ -249,10 +226,10 @@ def _parse_all(
     try:
         for _ in range(min(workers, len(jobs))):
             feed(start())
-        while any(w.job for w in pool) and not should_stop():
+        while any(w.job for w in pool):
             now = time.monotonic()
             busy = [w for w in pool if w.job]
-            wait = min(STOP_CHECK_S, max(0.0, min(w.deadline for w in busy) - now))
+            wait = max(0.0, min(w.deadline for w in busy) - now)
             for key, _ in selector.select(timeout=wait):
                 worker: _Worker = key.data
                 assert worker.process.stdout is not None
@@ -263,7 +240,7 @@ def _parse_all(
                         line, worker.buffer = worker.buffer.split(b"\n", 1)
                         path, sha256, size, _ = worker.job
                         try:
-                            results[path] = interpret(json.loads(line), sha256, size)
+                            results[path] = _facts_from_reply(json.loads(line), sha256, size)
                         except (ValueError, KeyError, TypeError) as exc:
                             results[path] = corrupt(f"unreadable worker reply: {exc}")
                         feed(worker)
@@ -301,13 +278,11 @@ def read_pdf_facts(
     max_bytes: int = 200 * 1024 * 1024,
     workers: int | None = None,
     thumbs_dir: Path | None = None,
-    covers_later: bool = False,
 ) -> dict[Path, PdfFacts | PdfFailure]:
     """Facts (or the reason there are none) for every path, keyed by the path as given.
 
     With ``thumbs_dir``, the first page is also rendered to ``<sha256>.png`` there
-    (see ``thumbnail_path``); an existing image is never rendered again. With
-    ``covers_later`` too, covers are left for ``render_covers``.
+    (see ``thumbnail_path``); an existing image is never rendered again.
     """
     results: dict[Path, PdfFacts | PdfFailure] = {}
     jobs: list[tuple[Path, str, int, str | None]] = []
@@ -333,8 +308,7 @@ def read_pdf_facts(
         sha256, size = _sha256(Path(path))
         cached = _cache_read(cache_dir, sha256)
         thumb = thumbnail_path(thumbs_dir, sha256)
-        wanted_thumb = (str(thumb) if thumb is not None and not covers_later
-                        and not thumb.exists() else None)
+        wanted_thumb = str(thumb) if thumb is not None and not thumb.exists() else None
         if cached is not None and wanted_thumb is None:
             results[path] = cached
         else:
@@ -354,24 +328,6 @@ def read_pdf_facts(
             if isinstance(facts, PdfFacts):
                 _known[(str(path), str(cache_dir))] = (stamp, facts)
     return results
-
-
-def render_covers(
-    covers: Sequence[tuple[Path, Path]], *, timeout: float = 30.0, memory_mb: int = 1024,
-    workers: int | None = None, should_stop: Callable[[], bool] = lambda: False,
-) -> dict[Path, PdfFailure | None]:
-    """Render each (PDF, cover image) pair; None where the cover was written.
-
-    For PDFs whose facts were just read (``read_pdf_facts`` with ``covers_later``):
-    the same worker limits apply, at the lowest CPU priority. A pair left out
-    because ``should_stop`` said so has no entry.
-    """
-    jobs = [(pdf, "", 0, str(cover)) for pdf, cover in covers]
-    if not jobs:
-        return {}
-    count = workers or min(os.cpu_count() or 1, len(jobs))
-    return _parse_all(jobs, timeout=timeout, memory_mb=memory_mb, workers=count,
-                      covers_only=True, should_stop=should_stop)
 
 
 # Facts by (path, cache folder) with the file's size, mtime and inode when read.

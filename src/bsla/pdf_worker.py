@@ -207,18 +207,6 @@ def read_one(path: str, thumbnail: str | None = None) -> dict[str, Any]:
             document.close()
 
 
-def cover_only(path: str, target: str) -> dict[str, Any]:
-    """The cover of a PDF whose facts were read already (so it opened and passed its checks)."""
-    document = _open_pdfium(path)
-    if document is None:
-        return {"failure": "corrupt", "reason": "PDFium could not open it to draw the cover"}
-    try:
-        render_thumbnail(document, target)
-    finally:
-        document.close()
-    return {"cover": True}
-
-
 def _read_opened(reader: Any, document: Any, encrypted: bool) -> dict[str, Any]:
     pages = len(document) if document is not None else len(reader.pages)
     if pages > MAX_PAGES:
@@ -274,10 +262,7 @@ def main() -> None:
     for line in sys.stdin:
         try:
             job = json.loads(line)
-            if job.get("cover_only"):
-                reply = cover_only(job["path"], job["thumbnail"])
-            else:
-                reply = read_one(job["path"], job.get("thumbnail"))
+            reply = read_one(job["path"], job.get("thumbnail"))
         except MemoryError:
             reply = {"failure": "memory",
                      "message": "the PDF needs too much memory to read and was skipped",
