@@ -177,7 +177,8 @@ class ServeTimeout(RuntimeError):
 
 def measure_serve(cmd: Sequence[str], *, cwd: Path, log: Path, url: str,
                   edit: Callable[[str], None], edits: int = 3, startup_timeout: float = 1800,
-                  reload_timeout: float = 600, settle: float = 1.0) -> ServeResult:
+                  reload_timeout: float = 600, settle: float = 1.0,
+                  env: dict[str, str] | None = None) -> ServeResult:
     """Start a dev server, then time each edit until the page at ``url`` shows it.
 
     ``edit(token)`` must change a source file so that ``token`` appears in the
@@ -188,7 +189,7 @@ def measure_serve(cmd: Sequence[str], *, cwd: Path, log: Path, url: str,
     with log.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                env=bench_env(), start_new_session=True)
+                                env=bench_env(env), start_new_session=True)
         try:
             startup = _wait_for(url, None, proc, start, startup_timeout)
             reloads = []

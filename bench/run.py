@@ -8,8 +8,9 @@ same resources (bench/generate.py) in a temporary folder, then measures:
 - baseline build: ``mkdocs build`` of the plain project (no hooks, no engine);
 - cold build: ``build_site.py build`` with no cache at all (every PDF read);
 - warm build: the same again, PDFs unchanged (cache in place);
-- edit-to-reload: ``build_site.py serve``, plain ``mkdocs serve`` and
-  ``mkdocs serve --dirty`` on 127.0.0.1, one resource YAML edited, time until
+- edit-to-reload: ``build_site.py serve``, plain ``mkdocs serve``,
+  ``mkdocs serve --dirty`` and ``BSLA_PREVIEW=full mkdocs serve`` (every page
+  rendered on each edit) on 127.0.0.1, one resource YAML edited, time until
   its page is served with the change (and the same for one Markdown page of
   the baseline);
 - PDF throughput, peak memory of each build's process tree, site size, resource
@@ -128,11 +129,11 @@ def _load() -> float:
 
 
 def _serve(label: str, cmd: list[str], cwd: Path, logs: Path, url: str, edit, edits: int,
-           startup_timeout: float) -> dict[str, Any]:
+           startup_timeout: float, env: dict[str, str] | None = None) -> dict[str, Any]:
     print(f"  {label} ...", flush=True)
     load = _load()
     result = measure_serve(cmd, cwd=cwd, log=logs / f"{label}.log", url=url, edit=edit,
-                           edits=edits, startup_timeout=startup_timeout)
+                           edits=edits, startup_timeout=startup_timeout, env=env)
     reloads = [round(s, 3) for s in result.reload_seconds]
     print(f"    startup {result.startup_seconds:.1f} s, reloads {reloads}", flush=True)
     return {"startup_seconds": round(result.startup_seconds, 3), "reload_seconds": reloads,
@@ -224,6 +225,13 @@ def bench_one(n: int, *, seed: int, work: Path, edits: int, serve: bool) -> dict
                                    str(library / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
             library, logs, f"http://127.0.0.1:{port}/resources/{target.id}/",
             _edit_library_title(library, target), edits, timeout)
+        port = free_port()
+        # MkDocs' own full rebuilds, as the hooks give them on request (bsla.previews).
+        result["serve_mkdocs_full"] = _serve(
+            "serve-mkdocs-full", [python, "-m", "mkdocs", "serve", "-f",
+                                  str(library / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+            library, logs, f"http://127.0.0.1:{port}/resources/{target.id}/",
+            _edit_library_title(library, target), edits, timeout, env={"BSLA_PREVIEW": "full"})
         port = free_port()
         result["serve_baseline"] = _serve(
             "serve-baseline", [python, "-m", "mkdocs", "serve", "-f",

@@ -58,7 +58,7 @@ def test_benchmark_runs_and_reports_every_row(tmp_path):
                      "--report", str(report), "--work-dir", str(tmp_path)]) == 0
     (measured,) = json.loads(results.read_text(encoding="utf-8"))
     for phase in ("baseline", "baseline_rebuild", "cold", "warm", "serve_cli", "serve_mkdocs",
-                  "serve_mkdocs_dirty", "serve_baseline"):
+                  "serve_mkdocs_dirty", "serve_mkdocs_full", "serve_baseline"):
         assert phase in measured, phase
     # Search cost is measured in Chromium on both sites: Pagefind on ours, lunr on the baseline.
     assert measured["search"]["engine"] == "Pagefind" and measured["search"]["bytes"] > 0

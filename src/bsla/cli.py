@@ -106,13 +106,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     root = _root(args)
     _mkdocs_logging(True)
-    # Dirty rebuilds: MkDocs re-renders only pages whose source changed, and the
-    # engine rewrites only generated pages whose text changed, so an edit costs a
-    # few pages instead of the whole catalog (see docs/benchmarks.md). MkDocs
-    # logs every dirty build as a warning, so strict mode is off while serving;
-    # `build` stays strict.
+    # Dirty rebuilds: MkDocs re-renders only pages whose source changed, the
+    # engine rewrites only generated pages whose text changed, and the hooks
+    # add the pages whose navigation or engine-made parts changed
+    # (bsla.previews), so an edit costs a few pages instead of the whole
+    # catalog (docs/benchmarks.md). Plain `mkdocs serve` rebuilds the same way.
     serve(config_file=str(root / CONFIG_FILE), dev_addr=args.dev_addr, livereload=True,
-          build_type="dirty", strict=False)
+          build_type="dirty")
     return 0
 
 

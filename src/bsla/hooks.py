@@ -35,6 +35,14 @@ from bsla.build import (
 from bsla.errors import LibraryError, format_text
 from bsla.links import check_site_links
 from bsla.memo import RENDERED
+from bsla.previews import (
+    PREVIEW_ENV,
+    PreviewRebuilds,
+    full_rebuilds_requested,
+    quiet_dirty_warning,
+    rebuild_dirty_under_serve,
+    stop_previews,
+)
 from bsla.render import COMPILED_TEMPLATES
 from bsla.search import SEARCH_DIR, IndexingStopped, SearchIndexJob, remove_later
 from bsla.theme_listing import remember_theme_listing
@@ -48,6 +56,8 @@ _BODY_MARKER = "<!-- bsla:generated-html -->"
 # Hook modules live for the whole `mkdocs serve` session; keep per-build state
 # keyed by the config object so a rebuild never sees the previous build's data.
 _command: str | None = None
+# Under `serve`, rebuilds are dirty ones made accurate by bsla.previews.
+_previews: PreviewRebuilds | None = None
 _states: dict[int, BuildState] = {}
 # Generated pages, and their HTML elements that skip Markdown while MkDocs renders.
 _html_pages: set[str] = set()
@@ -59,21 +69,29 @@ _search_refresh: _SearchRefresh | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _command
+    global _command, _previews
     _command = command
     # A dev server rebuilds after every edit: keep what did not change (bsla.memo).
     RENDERED.enabled = command == "serve"
-    if command == "serve" and not dirty:
-        # A full rebuild re-renders every page (MkDocs' rule), which takes seconds
-        # per thousand resources; the engine's own work is cached either way.
-        log.info("Each edit rebuilds every page. For faster previews of a large catalog, "
-                 "run 'mkdocs serve --dirty' or 'python build_site.py serve', which "
-                 "rebuild only the pages that changed.")
+    _previews = None
+    if command != "serve":
+        return
+    if dirty or (not full_rebuilds_requested() and rebuild_dirty_under_serve()):
+        _previews = PreviewRebuilds()
+        quiet_dirty_warning()
+        log.info(f"Each edit rebuilds only the pages it changes ({PREVIEW_ENV}=full "
+                 "renders every page again, as plain MkDocs does)")
+    elif not dirty:
+        # A full rebuild re-renders every page, which takes seconds per
+        # thousand resources; the engine's own work is cached either way.
+        log.info("Each edit rebuilds every page, which is slow for a large catalog")
 
 
 def on_shutdown() -> None:
-    global _command
+    global _command, _previews
     _command = None
+    _previews = None
+    stop_previews()
     _stop_search_jobs()
     _states.clear()
 
@@ -203,13 +221,32 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return html if body is None else html.replace(_BODY_MARKER, body, 1)
 
 
-def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    """Give unread nav pages their titles; keep the theme's compiled templates.
+def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
+    """Under ``serve``, decide which pages the (dirty) rebuild must render again.
 
-    A dirty rebuild (``build_site.py serve``) reads only the pages whose source
-    changed, and MkDocs has no title for an unread page, so a rebuilt page's
-    navigation would show blank entries. The few pages in the nav are read here;
-    resource pages are not in it.
+    A dirty rebuild reads only the pages whose source changed, and MkDocs has
+    no title for an unread page; the few pages in the navigation are read here
+    so every rebuilt page shows whole navigation, and so that a changed title
+    can be noticed (bsla.previews). Resource pages are not in the navigation.
+    """
+    if _previews is None:
+        return nav
+    state = _state(config)
+    for page in nav.pages:
+        if page.markdown is None:
+            page.read_source(config)
+    engine_parts: dict[str, Any] = dict(state.heads)
+    engine_parts["index.md"] = (state.heads.get("index.md"), state.renderer.home_block())
+    rendered = _previews.prepare(
+        pages=files.documentation_pages(), nav_items=nav.items, files=files,
+        site_dir=config.site_dir, config_file=config.config_file_path,
+        theme_dir=config.theme.custom_dir, engine_parts=engine_parts)
+    log.debug(f"Preview rebuild: {rendered} pages to render")
+    return nav
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """Keep the theme's compiled templates between builds.
 
     MkDocs makes a new theme environment for every build, so each serve rebuild
     compiled Material's templates again (0.5 s, cProfile at 1,000 resources);
@@ -217,10 +254,6 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     checks each template's source before using an entry.
     """
     env.bytecode_cache = COMPILED_TEMPLATES
-    for file in files.documentation_pages():
-        page = file.page
-        if page is not None and page.markdown is None and file.inclusion.is_in_nav():
-            page.read_source(config)
     return env
 
 
