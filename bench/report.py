@@ -52,6 +52,17 @@ def _get(run: Run, *keys: str) -> Any:
     return value
 
 
+def _timed(run: Run, phase: str, base_phase: str | None = None) -> str:
+    """A build's median time, its ratio to the baseline's median, and the spread of its runs."""
+    text = seconds(_get(run, phase, "seconds"))
+    if base_phase:
+        text += ratio(_get(run, phase, "seconds"), _get(run, base_phase, "seconds"))
+    runs = _get(run, phase, "runs_seconds") or []
+    if len(runs) > 1:
+        text += f"; {len(runs)} runs, {seconds(min(runs))}–{seconds(max(runs))}"
+    return text
+
+
 def _serve_cell(run: Run, key: str, base_key: str | None = "serve_baseline") -> str:
     serve = run.get(key)
     if not serve:
@@ -76,15 +87,12 @@ def _search_cell(search: dict[str, Any] | None) -> str:
 
 ROWS: list[tuple[str, Callable[[Run], str]]] = [
     ("Resources / PDF pages", lambda r: f"{r['n']:,} / {r['pdf_pages']:,}"),
-    ("Baseline: plain MkDocs + Material, first build",
-     lambda r: seconds(_get(r, "baseline", "seconds"))),
-    ("Baseline: rebuild over its site/", lambda r: seconds(_get(r, "baseline_rebuild", "seconds"))),
+    ("Baseline: plain MkDocs + Material, first build", lambda r: _timed(r, "baseline")),
+    ("Baseline: rebuild over its site/", lambda r: _timed(r, "baseline_rebuild")),
     ("Cold build (empty cache, no site/) vs baseline first build",
-     lambda r: seconds(_get(r, "cold", "seconds"))
-     + ratio(_get(r, "cold", "seconds"), _get(r, "baseline", "seconds"))),
+     lambda r: _timed(r, "cold", "baseline")),
     ("Warm build (PDFs unchanged, site/ replaced) vs baseline rebuild",
-     lambda r: seconds(_get(r, "warm", "seconds"))
-     + ratio(_get(r, "warm", "seconds"), _get(r, "baseline_rebuild", "seconds"))),
+     lambda r: _timed(r, "warm", "baseline_rebuild")),
     ("Engine before MkDocs, warm (load, PDF cache, render)",
      lambda r: seconds(_get(r, "warm", "prepare_seconds"))),
     ("PDF stage, cold", lambda r: seconds(_get(r, "cold", "pdf_seconds"))),
@@ -208,8 +216,12 @@ def render(runs: list[Run]) -> str:
     lines += [f"| {t} | {m} | {s} |" for t, m, s in targets(runs)]
     lines += ["", "## How and where", "", *machine_lines(runs), "",
               "- Build times are wall-clock seconds of the whole command, Python start-up "
-              "included. A load average above the core count means other work shared the "
-              "machine during the run, which slows every phase, baseline included.",
+              "included: the median of the runs (rounds alternating baseline and engine "
+              "builds; ratios are of medians), with the fastest and slowest run. The same "
+              "build's time varied by up to half between runs an hour apart on this machine, "
+              "so one run's ratio can mislead. A load average above the core count means "
+              "other work shared the machine during the run, which slows every phase, "
+              "baseline included.",
               "- Peak memory: the larger of the largest single process (the kernel's ru_maxrss) "
               "and the sum of resident memory over the build's process tree, sampled every "
               "50 ms.",

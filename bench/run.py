@@ -3,7 +3,9 @@
 Usage: python -m bench.run [--n 100 --n 1000] [--results FILE] [--report FILE]
 
 For each N it generates a synthetic library and a plain-MkDocs baseline of the
-same resources (bench/generate.py) in a temporary folder, then measures:
+same resources (bench/generate.py) in a temporary folder, then measures (each
+build ``--repeat`` times, in rounds alternating baseline and engine; the
+median counts):
 
 - baseline build: ``mkdocs build`` of the plain project (no hooks, no engine);
 - cold build: ``build_site.py build`` with no cache at all (every PDF read);
@@ -160,7 +162,18 @@ def _edit_baseline_title(root: Path, resource: SyntheticResource):
     return edit
 
 
-def bench_one(n: int, *, seed: int, work: Path, edits: int, serve: bool) -> dict[str, Any]:
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One phase over its rounds: the median run's figures, the largest memory, every time."""
+    ordered = sorted(runs, key=lambda run: run["seconds"])
+    summary = dict(ordered[(len(ordered) - 1) // 2])
+    summary["peak_memory"] = max(run["peak_memory"] for run in runs)
+    summary["runs_seconds"] = [run["seconds"] for run in runs]
+    summary["load_max"] = max(max(run["load_before"], run["load_after"]) for run in runs)
+    return summary
+
+
+def bench_one(n: int, *, seed: int, work: Path, edits: int, serve: bool,
+              repeat: int = 1) -> dict[str, Any]:
     python = sys.executable
     library, baseline = work / "library", work / "baseline"
     logs = work / "logs"
@@ -176,29 +189,40 @@ def bench_one(n: int, *, seed: int, work: Path, edits: int, serve: bool) -> dict
     }
 
     base_cmd = [python, "-m", "mkdocs", "build", "-q", "-f", str(baseline / "mkdocs.yml")]
-    # First build into an empty site/ (compared with our cold build, which also
-    # starts without site/), then a rebuild over the existing site/ (compared with
-    # our warm build): removing the old site costs real time on this disk.
-    for phase, label in (("baseline", "first"), ("baseline_rebuild", "rebuild")):
-        print(f"  baseline build ({label}) ...", flush=True)
-        load = _load()
-        m = run_measured(base_cmd, cwd=baseline, log=logs / f"{phase}.log")
-        _check(m, f"the baseline build ({label})")
-        result[phase] = {**_measured(m), "load_before": load, "load_after": _load()}
-    result["baseline"].update(site_facts(baseline / "site"))
-
     timings = logs / "timings.json"
-    for phase in ("cold", "warm"):
-        if phase == "cold":
-            shutil.rmtree(library / ".cache", ignore_errors=True)
-            shutil.rmtree(library / "site", ignore_errors=True)
-        print(f"  {phase} build ...", flush=True)
-        load = _load()
-        m = run_measured([python, "-m", "bench.instrumented", str(library), str(timings)],
-                         cwd=REPO, log=logs / f"{phase}.log")
-        _check(m, f"the {phase} build")
-        result[phase] = {**_measured(m), **json.loads(timings.read_text(encoding="utf-8")),
-                         "load_before": load, "load_after": _load()}
+    samples: dict[str, list[dict[str, Any]]] = {
+        phase: [] for phase in ("baseline", "baseline_rebuild", "cold", "warm")}
+    # The same build's time varied by half on this machine within an hour
+    # (warm N = 1,000: 12.2 s and 17.5 s), so each build is timed `repeat`
+    # times, in rounds that alternate baseline and engine: a slow spell of
+    # the machine then falls on both sides of a ratio.
+    for round_number in range(1, repeat + 1):
+        tag = f" (round {round_number} of {repeat})" if repeat > 1 else ""
+        # First build into an empty site/ (compared with our cold build, which
+        # also starts without site/), then a rebuild over the existing site/
+        # (compared with our warm build): removing the old site costs real time.
+        shutil.rmtree(baseline / "site", ignore_errors=True)
+        for phase, label in (("baseline", "first"), ("baseline_rebuild", "rebuild")):
+            print(f"  baseline build ({label}){tag} ...", flush=True)
+            load = _load()
+            m = run_measured(base_cmd, cwd=baseline, log=logs / f"{phase}.log")
+            _check(m, f"the baseline build ({label})")
+            samples[phase].append({**_measured(m), "load_before": load, "load_after": _load()})
+        for phase in ("cold", "warm"):
+            if phase == "cold":
+                shutil.rmtree(library / ".cache", ignore_errors=True)
+                shutil.rmtree(library / "site", ignore_errors=True)
+            print(f"  {phase} build{tag} ...", flush=True)
+            load = _load()
+            m = run_measured([python, "-m", "bench.instrumented", str(library), str(timings)],
+                             cwd=REPO, log=logs / f"{phase}.log")
+            _check(m, f"the {phase} build")
+            samples[phase].append({**_measured(m),
+                                   **json.loads(timings.read_text(encoding="utf-8")),
+                                   "load_before": load, "load_after": _load()})
+    for phase, runs in samples.items():
+        result[phase] = summarize(runs)
+    result["baseline"].update(site_facts(baseline / "site"))
     result.update(site_facts(library / "site"))
     cold = result["cold"]
     cold["pdf_pages_per_second"] = (round(cold["pdf_pages"] / cold["pdf_seconds"], 1)
@@ -259,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, action="append", help="catalog size (repeatable)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--edits", type=int, default=3, help="YAML edits timed per server")
+    parser.add_argument("--repeat", type=int,
+                        help="times each build is timed (default: 3 up to N = 1,000, else 1)")
     parser.add_argument("--no-serve", action="store_true", help="skip the dev-server timings")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
@@ -270,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     try:
         for n in sizes:
+            repeat = args.repeat or (3 if n <= 1000 else 1)
             runs.append(bench_one(n, seed=args.seed, work=base / f"n{n}", edits=args.edits,
-                                  serve=not args.no_serve))
+                                  serve=not args.no_serve, repeat=max(1, repeat)))
             merged = merge_results(args.results, runs)
             write_report(args.report, merged)
             print(f"N={n} done; report in {args.report}", flush=True)
