@@ -14,7 +14,7 @@ median counts):
   ``mkdocs serve --dirty`` and ``BSLA_PREVIEW=full mkdocs serve`` (every page
   rendered on each edit) on 127.0.0.1, one resource YAML edited, time until
   its page is served with the change (and the same for one Markdown page of
-  the baseline);
+  the baseline; the two servers that render every page only up to N = 1,000);
 - PDF throughput, peak memory of each build's process tree, site size, resource
   page HTML size (median, max), search bytes fetched for one query.
 
@@ -59,6 +59,10 @@ from bench.search_cost import search_bytes
 
 DEFAULT_RESULTS = REPO / "bench" / "results.json"
 DEFAULT_REPORT = REPO / "docs" / "benchmarks.md"
+# Servers that render every page on each edit (the baseline's, and ours with
+# BSLA_PREVIEW=full) take minutes per edit beyond this size; the previews
+# that render only what changed are timed at every N.
+FULL_REBUILD_SERVERS_MAX_N = 1000
 
 
 def machine() -> dict[str, Any]:
@@ -249,6 +253,7 @@ def bench_one(n: int, *, seed: int, work: Path, edits: int, serve: bool,
                                    str(library / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
             library, logs, f"http://127.0.0.1:{port}/resources/{target.id}/",
             _edit_library_title(library, target), edits, timeout)
+    if serve and n <= FULL_REBUILD_SERVERS_MAX_N:
         port = free_port()
         # MkDocs' own full rebuilds, as the hooks give them on request (bsla.previews).
         result["serve_mkdocs_full"] = _serve(

@@ -35,6 +35,7 @@ from bsla.build import (
 from bsla.errors import LibraryError, format_text
 from bsla.links import check_site_links
 from bsla.memo import RENDERED
+from bsla.nav_cache import NAV_CACHE
 from bsla.previews import (
     PREVIEW_ENV,
     PreviewRebuilds,
@@ -142,6 +143,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             state.renderer, use_directory_urls=config.use_directory_urls)
     _html_pages.clear()
     _html_bodies.clear()
+    NAV_CACHE.clear()  # the navigation may differ from the previous build's
     if _command == "serve":
         remember_theme_listing(config.theme)
     if _command == "build":
@@ -246,15 +248,30 @@ def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    """Keep the theme's compiled templates between builds.
+    """Keep the theme's compiled templates between builds; render shared navigation once.
 
     MkDocs makes a new theme environment for every build, so each serve rebuild
     compiled Material's templates again (0.5 s, cProfile at 1,000 resources);
     they now share the engine's process-wide cache of compiled templates, which
-    checks each template's source before using an entry.
+    checks each template's source before using an entry. bsla.nav_cache
+    renders the navigation of pages outside it once per folder.
     """
     env.bytecode_cache = COMPILED_TEMPLATES
+    NAV_CACHE.install(env)
     return env
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
+                    nav: Any) -> dict[str, Any]:
+    return NAV_CACHE.context(context, page, nav)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return NAV_CACHE.post_page(output, page)
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    return NAV_CACHE.post_page(output_content, None)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
