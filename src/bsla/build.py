@@ -91,7 +91,19 @@ def staging_dir(final: Path, purpose: str = "building") -> Path:
 
 
 def swap_into_place(built: Path, final: Path) -> None:
-    """Replace ``final`` with ``built`` so readers never see a half-written site."""
+    """Replace ``final`` with ``built`` so readers never see a half-written site.
+
+    ``built`` is moved by renaming; one on another file system (a system temp
+    folder on tmpfs, say) is first copied into a folder beside ``final``.
+    """
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if os.stat(built).st_dev != os.stat(final.parent).st_dev:
+        beside = staging_dir(final, "moving")
+        os.rmdir(beside)
+        shutil.copytree(built, beside)
+        beside.chmod(0o755)  # a published folder must be world-readable
+        shutil.rmtree(built, ignore_errors=True)
+        built = beside
     old = None
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
