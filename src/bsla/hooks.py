@@ -45,7 +45,13 @@ from bsla.previews import (
     stop_previews,
 )
 from bsla.render import COMPILED_TEMPLATES
-from bsla.search import SEARCH_DIR, IndexingStopped, SearchIndexJob, remove_later
+from bsla.search import (
+    BUNDLES_DIR,
+    SEARCH_DIR,
+    IndexingStopped,
+    SearchIndexJob,
+    remove_later,
+)
 from bsla.theme_listing import remember_theme_listing
 from bsla.watching import POLL_ONLY_ENV, SplitObserver, polling_requested
 
@@ -140,7 +146,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _states[id(config)] = state
     if _command != "serve":
         _search_jobs[id(config)] = SearchIndexJob(
-            state.renderer, use_directory_urls=config.use_directory_urls)
+            state.renderer, use_directory_urls=config.use_directory_urls,
+            cache_dir=root / CACHE_DIR / BUNDLES_DIR)
     _html_pages.clear()
     _html_bodies.clear()
     NAV_CACHE.clear()  # the navigation may differ from the previous build's
@@ -325,7 +332,8 @@ class _SearchRefresh:
         try:
             job = SearchIndexJob(self._renderer, use_directory_urls=self._use_directory_urls,
                                  should_stop=lambda: self._stopped, background=True,
-                                 work_dir=self._kept / "work")
+                                 work_dir=self._kept / "work",
+                                 cache_dir=self._kept.parent / BUNDLES_DIR)
             with self._lock:
                 if self._stopped:
                     job.cancel()

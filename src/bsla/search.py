@@ -16,6 +16,7 @@ index`` on a site another renderer built from ``build_site.py render``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bsla.build import swap_into_place
 from bsla.catalog import Catalog
@@ -37,6 +39,8 @@ from bsla.render import Renderer, page_url, resource_src_uri
 from bsla.schema import Resource
 
 SEARCH_DIR = "pagefind"
+# Under the engine's cache folder: the last bundle, for builds with the same records.
+BUNDLES_DIR = "search-bundle"
 RECORD_TEMPLATE = "search_record.html.j2"
 # One index for every resource: Pagefind would otherwise split the index by
 # page language and an English visitor could never find a Spanish resource.
@@ -158,8 +162,12 @@ class IndexingStopped(Exception):
 
 
 def write_records(renderer: Renderer, out_dir: Path, use_directory_urls: bool,
-                  should_stop: Callable[[], bool] = lambda: False) -> int:
-    """One record file per resource, laid out like the site so URLs come out right."""
+                  should_stop: Callable[[], bool] = lambda: False,
+                  digest: Any = None) -> int:
+    """One record file per resource, laid out like the site so URLs come out right.
+
+    With ``digest`` (a hashlib object), each record's path and text are added to it.
+    """
     for position, resource in enumerate(renderer.catalog.resources):
         if should_stop():
             raise IndexingStopped
@@ -168,8 +176,79 @@ def write_records(renderer: Renderer, out_dir: Path, use_directory_urls: bool,
             relative += "index.html"
         path = out_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(record_html(renderer, resource, position), encoding="utf-8")
+        data = record_html(renderer, resource, position).encode("utf-8")
+        path.write_bytes(data)
+        if digest is not None:
+            digest.update(f"{len(relative)}:{relative}{len(data)}:".encode())
+            digest.update(data)
     return len(renderer.catalog.resources)
+
+
+def _pagefind_version() -> str:
+    from importlib import metadata
+
+    versions = []
+    for name in ("pagefind", "pagefind-bin", "pagefind-bin-extended"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return ",".join(versions)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` whose files are hard links where the disk allows."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
+
+
+class BundleCache:
+    """The last Pagefind bundle, kept by a digest of everything Pagefind read.
+
+    A warm build whose records are the same as the previous build's (same
+    resources, metadata, PDF text, templates, Pagefind and options) gets that
+    bundle instead of running Pagefind again: at 1,000 resources Pagefind's
+    run took both cores for seconds beside MkDocs. Entries hold hard links
+    to the files a site was given, so keeping one costs no extra disk.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def take(self, key: str, expected: int, output: Path) -> bool:
+        """Copy the bundle kept under ``key`` to ``output``; False if there is none whole."""
+        entry = self.folder / key
+        try:
+            if _bundle_failure(entry) is not None or indexed_count(entry) != expected:
+                return False
+            _link_tree(entry, output)
+        except (OSError, ValueError, KeyError, TypeError):
+            shutil.rmtree(output, ignore_errors=True)
+            return False
+        return True
+
+    def keep(self, key: str, bundle: Path) -> None:
+        """Remember ``bundle`` under ``key``, in place of any older entry."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = self.folder / f".{key}.{os.getpid()}.tmp"
+            shutil.rmtree(partial, ignore_errors=True)
+            _link_tree(bundle, partial)
+            if (self.folder / key).exists():
+                shutil.rmtree(partial, ignore_errors=True)
+            else:
+                os.replace(partial, self.folder / key)
+            for old in self.folder.iterdir():
+                if old.name != key and not old.name.startswith("."):
+                    shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            return  # only a speed-up: the next build runs Pagefind again
 
 
 def _pagefind_command(records: Path, output: Path, keep_index_url: bool) -> list[str]:
@@ -215,13 +294,16 @@ class SearchIndexJob:
 
     def __init__(self, renderer: Renderer, *, use_directory_urls: bool = True,
                  should_stop: Callable[[], bool] = lambda: False,
-                 background: bool = False, work_dir: Path | None = None) -> None:
+                 background: bool = False, work_dir: Path | None = None,
+                 cache_dir: Path | None = None) -> None:
         """Write the records and start Pagefind; ``should_stop`` is asked between records.
 
         A ``background`` job (a preview's) runs Pagefind at the lowest CPU
         priority, so it never slows the rebuild an editor is waiting for, and
         deletes its files in another process when stopped. Its files go under
-        ``work_dir`` (default: the system's temporary folder).
+        ``work_dir`` (default: the system's temporary folder). With
+        ``cache_dir``, a bundle made from the same records is reused
+        (``BundleCache``) and a new one is kept there.
         """
         if work_dir is not None:
             work_dir.mkdir(parents=True, exist_ok=True)
@@ -230,10 +312,18 @@ class SearchIndexJob:
         self._output = self._tmp / "bundle"
         self._process: subprocess.Popen[bytes] | None = None
         self._started = time.monotonic()
+        self._cache = BundleCache(cache_dir) if cache_dir is not None else None
+        self.reused = False
         try:
+            digest = hashlib.sha256(f"{_pagefind_version()}|{INDEX_LANGUAGE}|"
+                                    f"{use_directory_urls}\n".encode())
             self.expected = write_records(renderer, self._tmp / "records", use_directory_urls,
-                                          should_stop)
-            if self.expected:  # Pagefind refuses an empty site; the search page says so.
+                                          should_stop, digest)
+            self._key = digest.hexdigest()
+            if self.expected and self._cache is not None:
+                self.reused = self._cache.take(self._key, self.expected, self._output)
+            if self.expected and not self.reused:
+                # Pagefind refuses an empty site; the search page says so.
                 command = _pagefind_command(self._tmp / "records", self._output,
                                             not use_directory_urls)
                 nice = shutil.which("nice") if background else None
@@ -250,6 +340,8 @@ class SearchIndexJob:
         Raises LibraryError (one problem, with a hint) when Pagefind failed.
         """
         try:
+            if self.reused:
+                return self._place(site_dir)
             if self._process is None:
                 return 0
             timeout = max(1.0, PAGEFIND_TIMEOUT_S - (time.monotonic() - self._started))
@@ -270,11 +362,16 @@ class SearchIndexJob:
                 raise _index_problem(f"the search index holds {indexed} resources, "
                                      f"expected {self.expected}",
                                      "report this as a bug in the library engine")
-            site_dir.mkdir(parents=True, exist_ok=True)
-            swap_into_place(self._output, site_dir.resolve() / SEARCH_DIR)
-            return indexed
+            if self._cache is not None:
+                self._cache.keep(self._key, self._output)
+            return self._place(site_dir)
         finally:
             self._clean_up()
+
+    def _place(self, site_dir: Path) -> int:
+        site_dir.mkdir(parents=True, exist_ok=True)
+        swap_into_place(self._output, site_dir.resolve() / SEARCH_DIR)
+        return self.expected
 
     def cancel(self) -> None:
         """Stop the job (``finish``, if waiting, then raises LibraryError)."""
