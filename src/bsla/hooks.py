@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -162,7 +164,47 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+class _PathIndexedFiles(Files):
+    """MkDocs' file collection, with ``src_paths`` built once per change instead of per read.
+
+    mkdocs-awesome-pages-plugin reads ``files.src_paths`` once for each folder
+    of the navigation, and MkDocs builds that mapping from every file on each
+    read. With a folder per paginated keyword, that was 27 s of every build
+    and preview rebuild at 10,000 resources (cProfile: 310 reads of 41,000
+    files), growing with the square of the catalog.
+    """
+
+    def __init__(self, files: Iterable[File]) -> None:
+        super().__init__(files)
+        self._by_src_path: Mapping[str, File] | None = None
+
+    @property
+    def src_paths(self) -> Mapping[str, File]:  # type: ignore[override]
+        if self._by_src_path is None:
+            # Read-only: MkDocs hands every caller a fresh dict, so none may change this one.
+            self._by_src_path = MappingProxyType({file.src_path: file for file in self})
+        return self._by_src_path
+
+    def append(self, file: File) -> None:
+        self._by_src_path = None
+        super().append(file)
+
+    def remove(self, file: File) -> None:
+        self._by_src_path = None
+        super().remove(file)
+
+    @property
+    def _files(self) -> Iterable[File]:
+        return Files._files.fget(self)  # type: ignore[attr-defined]
+
+    @_files.setter
+    def _files(self, value: Iterable[File]) -> None:
+        self._by_src_path = None
+        Files._files.fset(self, value)  # type: ignore[attr-defined]
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    files = _PathIndexedFiles(files)
     state = _state(config)
     root = Path(config.config_file_path).parent
     pages_dir = root / CACHE_DIR / "pages"
