@@ -34,6 +34,7 @@ class Measured:
     largest_process_rss: int  # bytes, from the kernel (wait4)
     returncode: int
     log: Path
+    cpu_seconds: float = 0.0  # user + system, the command and the children it waited for
 
     @property
     def peak_memory(self) -> int:
@@ -103,8 +104,14 @@ def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def run_measured(cmd: Sequence[str], *, cwd: Path, log: Path, timeout: float = 3600,
                  env: dict[str, str] | None = None) -> Measured:
-    """Run ``cmd`` to completion, measuring time and memory; output goes to ``log``."""
+    """Run ``cmd`` to completion, measuring time and memory; output goes to ``log``.
+
+    Data earlier commands wrote is flushed to disk first, so a build that
+    follows a large one (warm after cold) does not wait for the kernel to
+    write the previous build's files while it is being timed.
+    """
     log.parent.mkdir(parents=True, exist_ok=True)
+    os.sync()
     with log.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
@@ -120,7 +127,8 @@ def run_measured(cmd: Sequence[str], *, cwd: Path, log: Path, timeout: float = 3
         seconds = time.perf_counter() - start
         peak = sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Measured(seconds, peak, usage.ru_maxrss * 1024, proc.returncode, log)
+    return Measured(seconds, peak, usage.ru_maxrss * 1024, proc.returncode, log,
+                    cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 def _stop_group(pid: int) -> None:

@@ -93,6 +93,9 @@ ROWS: list[tuple[str, Callable[[Run], str]]] = [
      lambda r: _timed(r, "cold", "baseline")),
     ("Warm build (PDFs unchanged, site/ replaced) vs baseline rebuild",
      lambda r: _timed(r, "warm", "baseline_rebuild")),
+    ("CPU time (user + system, all processes): cold / warm / baseline rebuild",
+     lambda r: " / ".join(seconds(_get(r, phase, "cpu_seconds"))
+                          for phase in ("cold", "warm", "baseline_rebuild"))),
     ("Engine before MkDocs, warm (load, PDF cache, render)",
      lambda r: seconds(_get(r, "warm", "prepare_seconds"))),
     ("PDF stage, cold", lambda r: seconds(_get(r, "cold", "pdf_seconds"))),
@@ -219,7 +222,10 @@ def render(runs: list[Run]) -> str:
               "included: the median of the runs (rounds alternating baseline and engine "
               "builds; ratios are of medians), with the fastest and slowest run. The same "
               "build's time varied by up to half between runs an hour apart on this machine, "
-              "so one run's ratio can mislead. A load average above the core count means "
+              "so one run's ratio can mislead. Each build starts after the data earlier "
+              "commands wrote is flushed to disk. CPU time counts the command and every "
+              "process it waited for (PDF workers, Pagefind). A load average above the core "
+              "count means "
               "other work shared the machine during the run, which slows every phase, "
               "baseline included.",
               "- Peak memory: the larger of the largest single process (the kernel's ru_maxrss) "

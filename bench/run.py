@@ -116,7 +116,8 @@ def site_facts(site: Path) -> dict[str, Any]:
 
 
 def _measured(m: Measured) -> dict[str, Any]:
-    return {"seconds": round(m.seconds, 3), "peak_memory": m.peak_memory,
+    return {"seconds": round(m.seconds, 3), "cpu_seconds": round(m.cpu_seconds, 3),
+            "peak_memory": m.peak_memory,
             "peak_tree_rss": m.peak_tree_rss, "largest_process_rss": m.largest_process_rss}
 
 

@@ -68,6 +68,7 @@ def test_benchmark_runs_and_reports_every_row(tmp_path):
     for phase in ("baseline", "baseline_rebuild", "cold", "warm"):
         runs = measured[phase]["runs_seconds"]
         assert len(runs) == 2 and measured[phase]["seconds"] in runs, phase
+        assert measured[phase]["cpu_seconds"] > 0, phase
     assert measured["resource_pages"]["count"] == 20
     text = report.read_text(encoding="utf-8")
     assert "| N = 20 |" in text
