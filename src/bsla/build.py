@@ -99,9 +99,8 @@ def swap_into_place(built: Path, final: Path) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     if os.stat(built).st_dev != os.stat(final.parent).st_dev:
         beside = staging_dir(final, "moving")
-        os.rmdir(beside)
-        shutil.copytree(built, beside)
-        beside.chmod(0o755)  # a published folder must be world-readable
+        shutil.copytree(built, beside, dirs_exist_ok=True)
+        beside.chmod(0o755)  # copytree gave it the mode of `built`
         shutil.rmtree(built, ignore_errors=True)
         built = beside
     old = None

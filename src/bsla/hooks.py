@@ -90,7 +90,7 @@ def on_startup(command: str, dirty: bool) -> None:
         quiet_dirty_warning()
         log.info(f"Each edit rebuilds only the pages it changes ({PREVIEW_ENV}=full "
                  "renders every page again, as plain MkDocs does)")
-    elif not dirty:
+    else:
         # A full rebuild re-renders every page, which takes seconds per
         # thousand resources; the engine's own work is cached either way.
         log.info("Each edit rebuilds every page, which is slow for a large catalog")

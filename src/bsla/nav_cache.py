@@ -3,10 +3,10 @@
 Part of the MkDocs door (only bsla.hooks calls it). Every page shows the
 site's navigation, and Material renders it with a macro call per entry:
 2.7 s of a 20.7 s profiled warm build at 1,000 resources (cProfile,
-``partials/nav.html``), nearly all of it for resource and keyword pages.
-Those pages have no entry in the navigation, so no entry is marked active
-for them, and the navigation's links are relative to the page's folder: for
-all such pages of one folder (``resources/``, say) the HTML is the same.
+``partials/nav.html``), most of it for the 1,000 resource pages. Those
+pages have no entry in the navigation, so no entry is marked active for
+them, and the navigation's links are relative to the page's folder: for all
+such pages of one folder (``resources/``) the HTML is the same.
 
 So the theme's ``partials/nav.html`` is reached through a small wrapper
 template: the first such page of a folder renders it as usual, between two

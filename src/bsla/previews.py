@@ -172,7 +172,8 @@ class PreviewRebuilds:
         outputs = {os.path.abspath(f.abs_dest_path) for f in files}
         for gone in self._outputs - outputs:
             _remove(gone, site_dir)
-        stale = [f for f in pages if self._shared != shared
+        every_page = self._shared != shared
+        stale = [f for f in pages if every_page
                  or engine_parts.get(f.src_uri) != self._parts.get(f.src_uri)]
         for file in stale:
             _remove(file.abs_dest_path, site_dir)

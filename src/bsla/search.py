@@ -237,12 +237,10 @@ class BundleCache:
         """Remember ``bundle`` under ``key``, in place of any older entry."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial = self.folder / f".{key}.{os.getpid()}.tmp"
-            shutil.rmtree(partial, ignore_errors=True)
-            _link_tree(bundle, partial)
-            if (self.folder / key).exists():
+            if not (self.folder / key).exists():
+                partial = self.folder / f".{key}.{os.getpid()}.tmp"
                 shutil.rmtree(partial, ignore_errors=True)
-            else:
+                _link_tree(bundle, partial)
                 os.replace(partial, self.folder / key)
             for old in self.folder.iterdir():
                 if old.name != key and not old.name.startswith("."):
