@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Preview:
 
     def close(self):
         self._config().plugins.on_shutdown()
+        shutil.rmtree(self.site, ignore_errors=True)  # as `mkdocs serve` removes its folder
 
 
 @pytest.fixture
