@@ -1,11 +1,15 @@
 """MkDocs hooks: the engine as seen by ``mkdocs build`` and ``mkdocs serve``.
 
-This is the only module that knows MkDocs. It loads the catalog once per build
-(``on_config``), adds the generated pages as virtual files (``on_files``), fills
-the home page's collection list (``on_page_markdown``), runs the search
-indexer beside MkDocs (``on_config`` to ``on_post_build``) and makes plain
-``mkdocs build`` atomic: the site is built next to ``site_dir`` and swapped in
-only when the whole build succeeded.
+The MkDocs door of the engine: only this module and the helpers it alone calls
+(bsla.previews, bsla.nav_cache, bsla.theme_listing, bsla.watching) know
+MkDocs. It loads the catalog once per build (``on_config``), adds the
+generated pages as virtual files (``on_files``), fills the home page's
+collection list (``on_page_markdown``), runs the search indexer beside MkDocs
+(``on_config`` to ``on_post_build``), renders the navigation of pages outside
+it once per folder (``on_env`` to ``on_post_page``), makes previews rebuild
+only what changed (``on_startup``, ``on_nav``) and makes plain ``mkdocs
+build`` atomic: the site is built next to ``site_dir`` and swapped in only
+when the whole build succeeded.
 
 MkDocs imports this file by path (``hooks:`` in mkdocs.yml), so imports are absolute.
 """
