@@ -90,3 +90,28 @@ def test_an_incomplete_kept_bundle_is_not_used(project, pagefind_broken, caplog)
     with pytest.raises(MkDocsException):
         build_site(project.root, site)
     assert "pagefind was run" in caplog.text
+
+
+def test_a_reused_bundle_writes_no_record_files(project, monkeypatch):
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    project.resource(SECTION, "alpha", pdf_pages=2, text="Quarterly budget worksheet")
+    site = project.root / "site"
+    build_site(project.root, site)
+    first = bundle_files(site)
+
+    written = []
+    write_records = bsla.search.write_records
+
+    def counting(*args, **kwargs):
+        written.append(args[1])
+        return write_records(*args, **kwargs)
+
+    monkeypatch.setattr(bsla.search, "write_records", counting)
+    build_site(project.root, site)
+    assert written == []  # the digest alone found the kept bundle
+    assert bundle_files(site) == first
+
+    project.resource(SECTION, "beta")
+    build_site(project.root, site)
+    assert len(written) == 1  # new records: written for Pagefind
+    assert bsla.search.indexed_count(site / "pagefind") == 2
