@@ -16,6 +16,8 @@ MkDocs imports this file by path (``hooks:`` in mkdocs.yml), so imports are abso
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
 import threading
@@ -207,6 +209,36 @@ class _PathIndexedFiles(Files):
         Files._files.fset(self, value)  # type: ignore[attr-defined]
 
 
+class _CacheLinkedFile(File):
+    """A file the engine keeps in its cache folder, hard-linked into the site, not copied.
+
+    Covers and citation files (3,000 at 1,000 resources) were copied on every
+    build: 0.76 s against 0.14 s for links (bench/ catalog, this machine). A
+    cache file is only ever replaced whole (``os.replace``), never rewritten
+    in place, so a site linked to it keeps what it was built with. The
+    contributors' own PDFs are copied as before: an editor may overwrite one
+    in place, which would change a built site through a link.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        assert self.abs_src_path is not None
+        output = self.abs_dest_path
+        os.makedirs(os.path.dirname(output), exist_ok=True)
+        # Linked beside, then renamed over: writing into an existing output
+        # could write through a link into the cache.
+        linking = f"{output}.{os.getpid()}.link"
+        try:
+            os.link(self.abs_src_path, linking)
+            os.replace(linking, output)
+        except OSError:  # another filesystem, or one without hard links
+            with contextlib.suppress(OSError):
+                os.unlink(linking)
+            shutil.copyfile(self.abs_src_path, linking)
+            os.replace(linking, output)
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     files = _PathIndexedFiles(files)
     state = _state(config)
@@ -219,11 +251,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # Out-of-nav pages never reach the nav plugins: awesome-pages reads every
         # folder of the nav tree, which cost O(N²) with one folder per resource.
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, page.src_uri, abs_src_path=str(path),
-                                    inclusion=inclusion))
+        files.append(_CacheLinkedFile.generated(config, page.src_uri, abs_src_path=str(path),
+                                                inclusion=inclusion))
         _html_pages.add(page.src_uri)
     for copied in state.site.files:
-        files.append(File.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
+        kind = _CacheLinkedFile if copied.source.is_relative_to(root / CACHE_DIR) else File
+        files.append(kind.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
     return files
 
 
