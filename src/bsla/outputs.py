@@ -40,10 +40,30 @@ def redirect_page(renderer: Renderer, old_id: str, resource: Resource) -> Genera
     old_src = f"resources/{old_id}/index.html"
     target = url_between(resource_src_uri(old_id), resource_src_uri(resource.id),
                          renderer.use_directory_urls)
-    html = renderer.env.get_template("redirect.html.j2").render(
-        target=target, canonical=renderer.absolute(resource_src_uri(resource.id)),
-        r=resource)
-    return GeneratedPage(old_src, html)
+    return GeneratedPage(old_src, _redirect_html(
+        renderer, target, renderer.absolute(resource_src_uri(resource.id)),
+        title=resource.title, lang=resource.language))
+
+
+def browse_redirect(renderer: Renderer) -> GeneratedPage:
+    """``/resources/`` itself, which holds only the resources' folders, sends visitors to
+    the search page, where every resource is listed and can be filtered."""
+    from bsla.render import RESOURCES_DIR, SEARCH_SRC_URI, GeneratedPage, url_between
+
+    target = url_between(f"{RESOURCES_DIR}/index.md", SEARCH_SRC_URI,
+                         renderer.use_directory_urls)
+    return GeneratedPage(f"{RESOURCES_DIR}/index.html", _redirect_html(
+        renderer, target, renderer.absolute(SEARCH_SRC_URI),
+        title=renderer.label("search_title"), lang=renderer.lang))
+
+
+def _redirect_html(renderer: Renderer, target: str, canonical: str, *, title: str,
+                   lang: str) -> str:
+    # Without a public address the canonical URL would start at the root of
+    # whatever serves the files: the file system itself for an offline copy.
+    return renderer.env.get_template("redirect.html.j2").render(
+        target=target, canonical=canonical if renderer.site_url else None, title=title,
+        lang=lang)
 
 
 def export_texts(catalog: Catalog, renderer: Renderer) -> dict[str, str]:
@@ -77,6 +97,7 @@ def output_files(catalog: Catalog,
         pages.append(GeneratedPage(f"resources/{r.id}/{r.id}.bib", bib))
         pages.append(GeneratedPage(f"resources/{r.id}/{r.id}.ris", ris_text))
         pages.extend(redirect_page(renderer, old, r) for old in r.former_ids)
+    pages.append(browse_redirect(renderer))
     pages.extend(GeneratedPage(name, text) for name, text in export_texts(catalog,
                                                                            renderer).items())
     return pages, []

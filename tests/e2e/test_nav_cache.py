@@ -37,7 +37,7 @@ def test_kept_navigation_gives_the_same_pages_as_rendering_each(project, tmp_pat
     monkeypatch.setattr(NAV_CACHE, "enabled", False)
     rendered = build(project.root, tmp_path / "rendered")
     assert kept.keys() == rendered.keys()
-    assert len([p for p in kept if p.startswith("resources/")]) == 8
+    assert len([p for p in kept if p.startswith("resources/item-")]) == 8
     for path, html in kept.items():
         assert START.encode() not in html, path
         assert html == rendered[path], path

@@ -232,7 +232,7 @@ def test_offline_copy_works_from_the_file_system(library, tmp_path):
     assert "offline/index.html" in names and "offline/resources/flyer/flyer.pdf" in names
     checked = 0
     for page in [site / "index.html", site / "issue-briefs/index.html",
-                 site / "resources/governance-brief/index.html"]:
+                 site / "resources/governance-brief/index.html", site / "resources/index.html"]:
         parser = LinkParser()
         parser.feed(page.read_text("utf-8"))
         for link in parser.links:
@@ -245,3 +245,12 @@ def test_offline_copy_works_from_the_file_system(library, tmp_path):
             assert target.is_file(), (page, link)
             checked += 1
     assert checked > 20
+
+
+def test_the_resources_folder_sends_visitors_to_the_search_page(site):
+    folder = site / "resources/index.html"
+    html = folder.read_text("utf-8")
+    target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html).group(1)
+    assert (folder.parent / target / "index.html").resolve() == (site / "search/index.html")
+    assert f'<link rel="canonical" href="{SITE_URL}search/">' in html
+    assert "<title>Search the library</title>" in html and '<html lang="en">' in html
