@@ -1,9 +1,10 @@
 """MkDocs hooks: the engine as seen by ``mkdocs build`` and ``mkdocs serve``.
 
 The MkDocs door of the engine: only this module and the helpers it alone calls
-(bsla.previews, bsla.nav_cache, bsla.theme_listing, bsla.watching) know
-MkDocs. It loads the catalog once per build (``on_config``), adds the
-generated pages as virtual files (``on_files``), fills the home page's
+(bsla.previews, bsla.nav_cache, bsla.site_files, bsla.theme_listing,
+bsla.watching) know MkDocs. It loads the catalog once per build
+(``on_config``), adds the generated pages as virtual files and picks how
+other files reach the site (``on_files``), fills the home page's
 collection list (``on_page_markdown``), runs the search indexer beside MkDocs
 (``on_config`` to ``on_post_build``), renders the navigation of pages outside
 it once per folder (``on_env`` to ``on_post_page``), makes previews rebuild
@@ -16,8 +17,6 @@ MkDocs imports this file by path (``hooks:`` in mkdocs.yml), so imports are abso
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
 import threading
@@ -60,6 +59,7 @@ from bsla.search import (
     SearchIndexJob,
     remove_later,
 )
+from bsla.site_files import CacheLinkedFile
 from bsla.theme_listing import remember_theme_listing
 from bsla.watching import POLL_ONLY_ENV, SplitObserver, polling_requested
 
@@ -209,36 +209,6 @@ class _PathIndexedFiles(Files):
         Files._files.fset(self, value)  # type: ignore[attr-defined]
 
 
-class _CacheLinkedFile(File):
-    """A file the engine keeps in its cache folder, hard-linked into the site, not copied.
-
-    Covers and citation files (3,000 at 1,000 resources) were copied on every
-    build: 0.76 s against 0.14 s for links (bench/ catalog, this machine). A
-    cache file is only ever replaced whole (``os.replace``), never rewritten
-    in place, so a site linked to it keeps what it was built with. The
-    contributors' own PDFs are copied as before: an editor may overwrite one
-    in place, which would change a built site through a link.
-    """
-
-    def copy_file(self, dirty: bool = False) -> None:
-        if dirty and not self.is_modified():
-            return
-        assert self.abs_src_path is not None
-        output = self.abs_dest_path
-        os.makedirs(os.path.dirname(output), exist_ok=True)
-        # Linked beside, then renamed over: writing into an existing output
-        # could write through a link into the cache.
-        linking = f"{output}.{os.getpid()}.link"
-        try:
-            os.link(self.abs_src_path, linking)
-            os.replace(linking, output)
-        except OSError:  # another filesystem, or one without hard links
-            with contextlib.suppress(OSError):
-                os.unlink(linking)
-            shutil.copyfile(self.abs_src_path, linking)
-            os.replace(linking, output)
-
-
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     files = _PathIndexedFiles(files)
     state = _state(config)
@@ -251,11 +221,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # Out-of-nav pages never reach the nav plugins: awesome-pages reads every
         # folder of the nav tree, which cost O(N²) with one folder per resource.
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(_CacheLinkedFile.generated(config, page.src_uri, abs_src_path=str(path),
-                                                inclusion=inclusion))
+        files.append(CacheLinkedFile.generated(config, page.src_uri, abs_src_path=str(path),
+                                               inclusion=inclusion))
         _html_pages.add(page.src_uri)
     for copied in state.site.files:
-        kind = _CacheLinkedFile if copied.source.is_relative_to(root / CACHE_DIR) else File
+        kind = CacheLinkedFile if copied.source.is_relative_to(root / CACHE_DIR) else File
         files.append(kind.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
     return files
 
