@@ -137,6 +137,18 @@ def test_workflows_parse_and_name_real_make_targets():
     assert pr["permissions"] == {"contents": "read"}
 
 
+def test_workflows_keep_the_engines_cache_between_runs():
+    from bsla.build import CACHE_DIR
+
+    for name in ("pr.yml", "deploy.yml"):
+        data = yaml.safe_load((REPO / ".github/workflows" / name).read_text(encoding="utf-8"))
+        steps = [step for job in data["jobs"].values() for step in job.get("steps", [])]
+        caches = [i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@")]
+        assert [steps[i]["with"]["path"] for i in caches] == [CACHE_DIR], name
+        build = next(i for i, s in enumerate(steps) if "make build" in s.get("run", ""))
+        assert caches[0] < build, name  # restored before the build reads it
+
+
 def test_contributing_documents_every_field_and_term():
     for spec in FIELDS:
         assert re.search(rf"^\| `{spec.name}` \|", CONTRIBUTING, flags=re.M), spec.name
