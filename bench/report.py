@@ -121,6 +121,8 @@ ROWS: list[tuple[str, Callable[[Run], str]]] = [
     ("Baseline resource page HTML, median / max",
      lambda r: _pages_cell(_get(r, "baseline", "resource_pages"))),
     ("Search bytes fetched for one query", lambda r: _search_cell(r.get("search"))),
+    ("Search bytes for a further query on the same page (program and metadata loaded)",
+     lambda r: size(_get(r, "search", "further_bytes"))),
     ("Baseline search bytes for one query", lambda r: _search_cell(_get(r, "baseline", "search"))),
 ]
 

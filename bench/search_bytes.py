@@ -181,7 +181,18 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def measure(site: Path, queries) -> list[dict]:
+READY = ("() => { const r = document.querySelector('[data-bsla-search]');"
+         " return r.classList.contains('bsla-search--ready') && !r.hasAttribute('aria-busy')"
+         " && document.querySelector('[data-status]').textContent !== ''; }")
+
+
+def measure(site: Path, queries, further: str | None = None) -> list[dict]:
+    """One row per query, each in a fresh browser context (nothing cached).
+
+    With ``further``, each row also gets ``further_bytes``: what typing that
+    word into the same page and searching again fetched afterwards, as a
+    visitor's second query does (Pagefind's program and metadata are loaded).
+    """
     from urllib.parse import urlencode
 
     from playwright.sync_api import sync_playwright
@@ -204,13 +215,21 @@ def measure(site: Path, queries) -> list[dict]:
             params = ([("q", words)] if words else []) + list(facets.items())
             started = time.perf_counter()
             page.goto(base + "search/?" + urlencode(params))
-            page.wait_for_function(
-                "() => { const r = document.querySelector('[data-bsla-search]');"
-                " return r.classList.contains('bsla-search--ready') && !r.hasAttribute('aria-busy')"
-                " && document.querySelector('[data-status]').textContent !== ''; }",
-                timeout=60_000)
+            page.wait_for_function(READY, timeout=60_000)
             elapsed = time.perf_counter() - started
             page.wait_for_timeout(300)  # let late responses finish being counted
+            first = dict(sizes)
+            further_bytes = None
+            if further is not None:
+                sizes.clear()
+                page.fill("#bsla-q", further)
+                page.press("#bsla-q", "Enter")
+                page.wait_for_function(
+                    f"() => new URLSearchParams(location.search).get('q') === {further!r}"
+                    f" && ({READY})()", timeout=60_000)
+                page.wait_for_timeout(300)
+                further_bytes = sum(s for u, s in sizes.items() if "/pagefind/" in u)
+                sizes = first
             results = page.locator("[data-results] li").count()
             status = page.locator("[data-status]").inner_text()
             search = {u: s for u, s in sizes.items() if "/pagefind/" in u}
@@ -225,6 +244,7 @@ def measure(site: Path, queries) -> list[dict]:
                 "other_bytes": sum(s for u, s in sizes.items() if u not in search),
                 "largest": sorted(((s, u.split("/pagefind/")[1]) for u, s in search.items()),
                                   reverse=True)[:5],
+                "further_bytes": further_bytes,
             })
             context.close()
         browser.close()
