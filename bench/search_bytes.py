@@ -218,18 +218,6 @@ def measure(site: Path, queries, further: str | None = None) -> list[dict]:
             page.wait_for_function(READY, timeout=60_000)
             elapsed = time.perf_counter() - started
             page.wait_for_timeout(300)  # let late responses finish being counted
-            first = dict(sizes)
-            further_bytes = None
-            if further is not None:
-                sizes.clear()
-                page.fill("#bsla-q", further)
-                page.press("#bsla-q", "Enter")
-                page.wait_for_function(
-                    f"() => new URLSearchParams(location.search).get('q') === {further!r}"
-                    f" && ({READY})()", timeout=60_000)
-                page.wait_for_timeout(300)
-                further_bytes = sum(s for u, s in sizes.items() if "/pagefind/" in u)
-                sizes = first
             results = page.locator("[data-results] li").count()
             status = page.locator("[data-status]").inner_text()
             search = {u: s for u, s in sizes.items() if "/pagefind/" in u}
@@ -244,8 +232,17 @@ def measure(site: Path, queries, further: str | None = None) -> list[dict]:
                 "other_bytes": sum(s for u, s in sizes.items() if u not in search),
                 "largest": sorted(((s, u.split("/pagefind/")[1]) for u, s in search.items()),
                                   reverse=True)[:5],
-                "further_bytes": further_bytes,
+                "further_bytes": None,
             })
+            if further is not None:
+                sizes.clear()
+                page.fill("#bsla-q", further)
+                page.press("#bsla-q", "Enter")
+                page.wait_for_function(
+                    f"() => new URLSearchParams(location.search).get('q') === {further!r}"
+                    f" && ({READY})()", timeout=60_000)
+                page.wait_for_timeout(300)
+                rows[-1]["further_bytes"] = sum(s for u, s in sizes.items() if "/pagefind/" in u)
             context.close()
         browser.close()
     server.shutdown()
