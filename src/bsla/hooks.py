@@ -224,8 +224,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(CacheLinkedFile.generated(config, page.src_uri, abs_src_path=str(path),
                                                inclusion=inclusion))
         _html_pages.add(page.src_uri)
+    cache = root / CACHE_DIR
     for copied in state.site.files:
-        kind = CacheLinkedFile if copied.source.is_relative_to(root / CACHE_DIR) else File
+        kind = CacheLinkedFile if copied.source.is_relative_to(cache) else File
         files.append(kind.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
     return files
 
