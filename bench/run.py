@@ -28,7 +28,6 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import os
 import platform
 import shutil
 import statistics
@@ -56,6 +55,7 @@ from bench.measure import (
 )
 from bench.report import write_report
 from bench.search_cost import search_bytes
+from bsla.pdf import usable_cpus
 
 DEFAULT_RESULTS = REPO / "bench" / "results.json"
 DEFAULT_REPORT = REPO / "docs" / "benchmarks.md"
@@ -89,7 +89,8 @@ def machine() -> dict[str, Any]:
             return "not installed"
 
     return {
-        "cores": os.cpu_count(),
+        # The cores the engine may use (its PDF workers follow these), not the host's.
+        "cores": usable_cpus(),
         "cpu": model or platform.processor() or platform.machine(),
         "memory_bytes": memory,
         "system": f"{platform.system()} {platform.release()}",

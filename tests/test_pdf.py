@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,23 @@ def test_no_worker_processes_are_left_behind(tmp_path):
 
     read_pdf_facts([make_pdf(tmp_path / f"{i}.pdf") for i in range(4)], None)
     assert workers() == set()
+
+
+def test_workers_follow_the_cpus_this_process_may_use(tmp_path, monkeypatch):
+    pdfs = [make_pdf(tmp_path / f"{n}.pdf", 1, text=f"file {n}") for n in range(4)]
+    started = []
+    parse_all = pdf_stage._parse_all
+
+    def counting(jobs, **kwargs):
+        started.append(kwargs["workers"])
+        return parse_all(jobs, **kwargs)
+
+    monkeypatch.setattr(pdf_stage, "_parse_all", counting)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)  # the machine's, not ours
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert pdf_stage.usable_cpus() == 1
+    results = read_pdf_facts(pdfs, None)
+    assert started == [1] and all(r.pages == 1 for r in results.values())
+
+    monkeypatch.delattr(os, "sched_getaffinity")  # where the call does not exist
+    assert pdf_stage.usable_cpus() == 64

@@ -265,6 +265,19 @@ def _parse_all(
     return results
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on, which sets how many PDF workers start.
+
+    ``os.cpu_count()`` counts the machine's; a container or ``taskset`` may
+    allow fewer, and a worker per uncounted CPU would only add processes (and
+    their memory) that wait for the same cores.
+    """
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def thumbnail_path(thumbs_dir: Path | None, sha256: str) -> Path | None:
     return None if thumbs_dir is None else thumbs_dir / f"{sha256}.png"
 
@@ -314,7 +327,7 @@ def read_pdf_facts(
         else:
             jobs.append((path, sha256, size, wanted_thumb))
     if jobs:
-        count = workers or min(os.cpu_count() or 1, len(jobs))
+        count = workers or min(usable_cpus(), len(jobs))
         parsed = _parse_all(jobs, timeout=timeout, memory_mb=memory_mb, workers=count)
         for path, result in parsed.items():
             results[path] = result
