@@ -4,9 +4,9 @@ Usage: python -m bench.instrumented ROOT TIMINGS_JSON
 
 Runs exactly what ``python build_site.py --root ROOT build`` runs, in this
 process, after wrapping two engine functions with a stopwatch: the PDF stage
-(``bsla.pdf.read_pdf_facts``) and the whole engine short of MkDocs
-(``bsla.build.prepare``). That gives PDF throughput from the cold build itself,
-without reading every PDF a second time.
+(``bsla.pdf.read_pdf_facts`` as the catalog stage calls it) and the whole
+engine short of MkDocs (``bsla.engine.prepare``). That gives PDF throughput
+from the cold build itself, without reading every PDF a second time.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from typing import Any
 
 def main(argv: list[str]) -> int:
     root, timings_path = argv
-    import bsla.build
-    import bsla.pdf
+    import bsla.catalog
+    import bsla.engine
 
     timings: dict[str, Any] = {"pdf_seconds": 0.0, "pdf_pages": 0, "pdf_files": 0,
                                "prepare_seconds": 0.0}
-    read_pdf_facts = bsla.pdf.read_pdf_facts
-    prepare = bsla.build.prepare
+    read_pdf_facts = bsla.catalog.read_pdf_facts
+    prepare = bsla.engine.prepare
 
     def timed_read(paths: Any, *args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
@@ -42,8 +42,8 @@ def main(argv: list[str]) -> int:
         timings["prepare_seconds"] += time.perf_counter() - began
         return state
 
-    bsla.pdf.read_pdf_facts = timed_read
-    bsla.build.prepare = timed_prepare
+    bsla.catalog.read_pdf_facts = timed_read
+    bsla.engine.prepare = timed_prepare
 
     from bsla.cli import main as cli_main
 

@@ -236,8 +236,8 @@ def render(runs: list[Run]) -> str:
               "- Edit-to-reload: the server is started on 127.0.0.1, one resource's YAML (or "
               "the baseline's Markdown page) gets a new title, and the page is fetched every "
               "20 ms until it shows it; median and max of the edits. Previews render only the "
-              "pages an edit changed (bsla/previews.py); `BSLA_PREVIEW=full` is MkDocs' own "
-              "full rebuild of every page, measured for comparison.",
+              "pages an edit changed (bsla/mkdocs_door/previews.py); `BSLA_PREVIEW=full` is "
+              "MkDocs' own full rebuild of every page, measured for comparison.",
               "- PDF throughput: PDF pages read divided by the time of the PDF stage in the "
               "cold build."]
     return "\n".join(lines) + "\n"

@@ -257,7 +257,7 @@ def bench_one(n: int, *, seed: int, work: Path, edits: int, serve: bool,
             _edit_library_title(library, target), edits, timeout)
     if serve and n <= FULL_REBUILD_SERVERS_MAX_N:
         port = free_port()
-        # MkDocs' own full rebuilds, as the hooks give them on request (bsla.previews).
+        # MkDocs' own full rebuilds, as the hooks give them on request (bsla.mkdocs_door.previews).
         result["serve_mkdocs_full"] = _serve(
             "serve-mkdocs-full", [python, "-m", "mkdocs", "serve", "-f",
                                   str(library / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],

@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --keep: reuse the site built there, rebuild only its index")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO / "src"))
-    from bsla.cli import build_site
+    from bsla.mkdocs_door.commands import build_site
 
     rng = random.Random(args.seed)
     vocabulary = pseudo_words(rng, args.vocabulary)
@@ -270,13 +270,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with mock.patch("bsla.catalog._check_pdfs", fake_pdf_facts(texts)):
         if args.reindex and (root / "site").is_dir():
-            from bsla.build import prepare
-            from bsla.search import write_search_index
+            from bsla.engine import prepare
+            from bsla.search.bundle import write_search_index
 
             for name in ("taxonomy.yml", "labels.yml"):  # the engine's current data files
                 shutil.copy(REPO / name, root / name)
             shutil.rmtree(root / "site" / "pagefind", ignore_errors=True)
-            write_search_index(prepare(root).renderer, root / "site")
+            state = prepare(root)
+            write_search_index(state.catalog, state.templates, root / "site")
         else:
             if root.exists():
                 shutil.rmtree(root)

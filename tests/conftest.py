@@ -100,3 +100,12 @@ def make_project(tmp_path: Path) -> Callable[[str], Project]:
         return Project(tmp_path / name)
 
     return factory
+
+
+def render_catalog(catalog, root: Path, **options):
+    """The catalog's generated site and the Templates it was rendered with (labels from root)."""
+    from bsla.engine import make_templates, render_site
+    from bsla.labels import load_labels
+
+    templates = make_templates(catalog, load_labels(root), **options)
+    return render_site(catalog, templates), templates

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from bsla.accessibility import assess, report_table
-from bsla.build import prepare
+from bsla.engine import prepare
 from tests.conftest import REPO, make_accessible_pdf, make_pdf
 
 

@@ -10,21 +10,17 @@ from urllib.parse import parse_qs
 import pytest
 
 from bsla.catalog import load_catalog
-from bsla.discovery import SCRIPT_LABELS, matrix_tables, tag_groups
 from bsla.errors import LibraryError, Problems
+from bsla.facets import FACETS, facet_values, matching
 from bsla.indexed_text import searchable_text
-from bsla.paging import page_src_uri, paginate
-from bsla.render import load_labels, render_site
-from bsla.search import (
-    FACETS,
-    facet_values,
-    matching,
-    record_html,
-    write_search_index,
-)
-from bsla.tags import tag_slug, tag_src_uri
+from bsla.labels import load_labels
+from bsla.pages.discovery import SCRIPT_LABELS, matrix_tables, tag_groups
+from bsla.paging import paginate
+from bsla.search.bundle import write_search_index
+from bsla.search.records import record_html
 from bsla.taxonomy import DEFAULT_LISTING_PAGE_SIZE, load_taxonomy
-from tests.conftest import REPO
+from bsla.urls import page_src_uri, tag_slug, tag_src_uri
+from tests.conftest import REPO, render_catalog
 
 OUTREACH = "compendium/outreach-engagement"
 GOVERNANCE = "compendium/leadership-governance"
@@ -32,8 +28,8 @@ GOVERNANCE = "compendium/leadership-governance"
 
 def pages_of(project):
     catalog = load_catalog(project.root, read_pdfs=False)
-    site, renderer = render_site(catalog, load_labels(project.root))
-    return {p.src_uri: p.content for p in site.pages}, renderer
+    site, templates = render_catalog(catalog, project.root)
+    return {p.src_uri: p.content for p in site.pages}, (catalog, templates)
 
 
 def set_page_size(project, size: str) -> None:
@@ -154,8 +150,8 @@ def test_search_record_carries_pdf_text_filters_and_escapes(project):
                      capacities="[inclusive-governance]", tags="[budget]", date='"2018-04"',
                      title='"Kit <script>x</script>"')
     catalog = load_catalog(project.root)
-    _, renderer = render_site(catalog, load_labels(project.root))
-    html = record_html(renderer, catalog.by_id["kit"], 0)
+    _, templates = render_catalog(catalog, project.root)
+    html = record_html(catalog, templates, catalog.by_id["kit"], 0)
     assert "marmalade" in html and "<b>" not in html and "<script>" not in html
     assert 'data-pagefind-filter="capacity:inclusive-governance"' in html
     assert 'data-pagefind-filter="section:leadership-governance"' in html
@@ -174,8 +170,8 @@ def test_index_holds_pdf_text_that_the_page_does_not(project, tmp_path):
     project.resource(GOVERNANCE, "kit", pdf_pages=2, text=f"Page about the {phrase}")
     project.resource(OUTREACH, "other", pdf_pages=1, text="Nothing to see")
     catalog = load_catalog(project.root)
-    site, renderer = render_site(catalog, load_labels(project.root))
-    assert write_search_index(renderer, tmp_path / "site") == 2
+    site, templates = render_catalog(catalog, project.root)
+    assert write_search_index(catalog, templates, tmp_path / "site") == 2
     holding = [f for f in fragments(tmp_path / "site") if phrase in f]
     assert len(holding) == 1 and '"url":"/resources/kit/"' in holding[0]
     page = next(p for p in site.pages if p.src_uri == "resources/kit/index.md")
@@ -187,8 +183,8 @@ def test_index_holds_pdf_text_that_the_page_does_not(project, tmp_path):
 def test_offline_index_keeps_html_file_urls(project, tmp_path):
     project.resource(GOVERNANCE, "kit")
     catalog = load_catalog(project.root, read_pdfs=False)
-    _, renderer = render_site(catalog, load_labels(project.root), use_directory_urls=False)
-    write_search_index(renderer, tmp_path / "site", use_directory_urls=False)
+    _, templates = render_catalog(catalog, project.root, use_directory_urls=False)
+    write_search_index(catalog, templates, tmp_path / "site")
     assert '"url":"/resources/kit/index.html"' in fragments(tmp_path / "site")[0]
 
 
@@ -196,9 +192,9 @@ def test_offline_index_keeps_html_file_urls(project, tmp_path):
 
 def test_search_page_offers_every_taxonomy_value(project):
     project.resource(GOVERNANCE, "a", capacities="[inclusive-governance]", date='"2019"')
-    pages, renderer = pages_of(project)
+    pages, (catalog, _) = pages_of(project)
     page = pages["search.md"]
-    taxonomy = renderer.catalog.taxonomy
+    taxonomy = catalog.taxonomy
     for name, facet in (("capacities", "capacity"), ("focus_areas", "focus"),
                         ("types", "type"), ("audiences", "audience"), ("languages", "language")):
         for term in taxonomy.vocabulary(name).values():
@@ -221,14 +217,14 @@ def test_matrix_counts_match_the_facet_rule(project):
     project.resource(OUTREACH, "b", capacities="[inclusive-governance, effective-collaboration]")
     project.resource("briefs/issue-briefs", "c", capacities="[inclusive-governance]",
                      focus_areas="[families, communities]")
-    pages, renderer = pages_of(project)
-    tables = {t.id: t for t in matrix_tables(renderer)}
+    pages, (catalog, templates) = pages_of(project)
+    tables = {t.id: t for t in matrix_tables(catalog, templates)}
     assert len(tables["by-collection"].rows) == 6
     for table in tables.values():
         for row in table.rows:
             for cell in row.cells:
                 selected = {k: v for k, v in parse_qs(cell.query).items()}
-                assert cell.count == len(matching(renderer.catalog, selected))
+                assert cell.count == len(matching(catalog, selected))
     governance = next(r for r in tables["by-collection"].rows if r.id == "inclusive-governance")
     assert [c.count for c in governance.cells] == [2, 0, 1]
     assert governance.total.count == 3
@@ -257,8 +253,8 @@ def test_tag_slug_for_text_without_ascii_letters_is_stable_and_distinct():
 def test_tag_pages_list_their_resources(project):
     project.resource(GOVERNANCE, "a", tags="[budget, Participación]")
     project.resource(OUTREACH, "b", tags="[budget]")
-    pages, renderer = pages_of(project)
-    groups = tag_groups(renderer.catalog.resources)
+    pages, (catalog, _) = pages_of(project)
+    groups = tag_groups(catalog.resources)
     assert {slug: [r.id for r in items] for slug, (_, items) in groups.items()} == {
         "budget": ["a", "b"], "participacion": ["a"]}
     budget = pages[tag_src_uri("budget")]

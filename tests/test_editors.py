@@ -138,7 +138,7 @@ def test_workflows_parse_and_name_real_make_targets():
 
 
 def test_workflows_keep_the_engines_cache_between_runs():
-    from bsla.build import CACHE_DIR
+    from bsla.urls import CACHE_DIR
 
     for name in ("pr.yml", "deploy.yml"):
         data = yaml.safe_load((REPO / ".github/workflows" / name).read_text(encoding="utf-8"))

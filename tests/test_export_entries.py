@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bsla.catalog import load_catalog
-from bsla.export import catalog_csv, catalog_document, catalog_json
+from bsla.pages.exports import catalog_csv, catalog_document, catalog_json
 
 
 def url_for(path: str) -> str:

@@ -1,19 +1,19 @@
-"""The hooks' file collection answers src_paths from one mapping until it changes."""
+"""The MkDocs door's file collection answers src_paths from one mapping until it changes."""
 
 from __future__ import annotations
 
 import pytest
 from mkdocs.structure.files import File, Files
 
-from bsla.hooks import _PathIndexedFiles
+from bsla.mkdocs_door.files import PathIndexedFiles
 
 
 def _file(path: str) -> File:
     return File(path, "/docs", "/site", use_directory_urls=True)
 
 
-def test_src_paths_is_built_once_and_follows_every_change(monkeypatch):
-    files = _PathIndexedFiles(Files([_file("a.md"), _file("b/c.md")]))
+def test_src_paths_is_built_once_and_follows_every_change():
+    files = PathIndexedFiles(Files([_file("a.md"), _file("b/c.md")]))
     first = files.src_paths
     assert files.src_paths is first  # no rebuild between reads
     assert set(first) == {"a.md", "b/c.md"} == set(Files(list(files)).src_paths)
@@ -24,6 +24,3 @@ def test_src_paths_is_built_once_and_follows_every_change(monkeypatch):
     assert "d.md" in files.src_paths and "d.md" not in first
     files.remove(files.src_paths["a.md"])
     assert set(files.src_paths) == {"b/c.md", "d.md"}
-    monkeypatch.setattr("warnings.warn", lambda *a, **k: None)
-    files._files = [_file("e.md")]
-    assert set(files.src_paths) == {"e.md"}

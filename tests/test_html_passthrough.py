@@ -4,15 +4,14 @@ import markdown
 import pytest
 
 from bsla.catalog import load_catalog
-from bsla.hooks import _BODY_MARKER, html_tail
-from bsla.render import load_labels, render_site
-from tests.conftest import REPO
+from bsla.mkdocs_door.html_bodies import BODY_MARKER, html_tail
+from tests.conftest import REPO, render_catalog
 
 
 @pytest.fixture(scope="module")
 def bodies():
     catalog = load_catalog(REPO, read_pdfs=False)
-    site, _ = render_site(catalog, load_labels(REPO))
+    site, _ = render_catalog(catalog, REPO)
     return {p.src_uri: p.content.split("\n---", 1)[1]
             for p in site.pages if p.src_uri.endswith(".md")}
 
@@ -42,8 +41,8 @@ def test_markdown_of_the_rest_plus_the_element_equals_markdown_of_the_page(bodie
             continue  # goes through Markdown whole; nothing to compare
         before, element = html_tail(body)
         whole = site_markdown.reset().convert(body)
-        split = site_markdown.reset().convert(f"{before}{_BODY_MARKER}\n")
-        assert split.replace(_BODY_MARKER, element, 1) == whole, uri
+        split = site_markdown.reset().convert(f"{before}{BODY_MARKER}\n")
+        assert split.replace(BODY_MARKER, element, 1) == whole, uri
 
 
 @pytest.mark.parametrize("body", [

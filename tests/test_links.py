@@ -44,7 +44,7 @@ def test_broken_links_anchors_and_orphans(tmp_path):
 
 
 def test_the_bundled_site_has_no_broken_links(tmp_path):
-    from bsla.cli import build_site
+    from bsla.mkdocs_door.commands import build_site
 
     site = tmp_path / "site"
     build_site(REPO, site)  # raises if the post-build link check finds anything

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+import bsla.pages.resources
 from bsla.catalog import load_catalog
 from bsla.memo import RENDERED, RenderMemo
-from bsla.render import Renderer, load_labels, render_site
+from tests.conftest import render_catalog
 
 
 def test_memo_reuses_only_for_equal_inputs():
@@ -33,13 +34,13 @@ def test_memo_context_is_canonical_while_equal():
 
 def _pages(project):
     catalog = load_catalog(project.root, read_pdfs=False)
-    site, _ = render_site(catalog, load_labels(project.root))
+    site, _ = render_catalog(catalog, project.root)
     return {p.src_uri: p.content for p in site.pages}
 
 
 @pytest.fixture
 def serving(monkeypatch):
-    """The memo as a dev server has it (bsla.hooks switches it on for `serve`)."""
+    """The memo as a dev server has it (the MkDocs door switches it on for `serve`)."""
     monkeypatch.setattr(RENDERED, "enabled", True)
     yield
     RENDERED.clear()
@@ -48,9 +49,9 @@ def serving(monkeypatch):
 def test_a_rebuild_in_the_same_process_shows_every_edit(project, serving, monkeypatch):
     """What `serve` does: render, edit one file, render again in the same process."""
     calls = []
-    original = Renderer._resource_page
-    monkeypatch.setattr(Renderer, "_resource_page",
-                        lambda self, r, *a: calls.append(r.id) or original(self, r, *a))
+    original = bsla.pages.resources._resource_page
+    monkeypatch.setattr(bsla.pages.resources, "_resource_page",
+                        lambda templates, r, *a: calls.append(r.id) or original(templates, r, *a))
     flyer = project.resource("compendium/outreach-engagement", "flyer", tags="[outreach]",
                              title="Old flyer title")
     project.resource("briefs/issue-briefs", "brief", tags="[outreach]", title="Brief")

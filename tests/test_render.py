@@ -5,15 +5,9 @@ import posixpath
 import pytest
 
 from bsla.catalog import load_catalog
-from bsla.render import (
-    front_matter_text,
-    human_size,
-    load_labels,
-    plain_text,
-    render_site,
-    summary_html,
-    url_between,
-)
+from bsla.pages.text import front_matter_text, human_size, plain_text, summary_html
+from bsla.urls import url_between
+from tests.conftest import render_catalog
 
 
 @pytest.mark.parametrize(
@@ -78,7 +72,7 @@ def test_pages_for_a_catalog(project):
     project.resource("briefs/issue-briefs", "brief", tags="[outreach]",
                      title='"Brief: {{ 7*7 }} {% if true %}x{% endif %}"')
     catalog = load_catalog(project.root, read_pdfs=False)
-    site, _ = render_site(catalog, load_labels(project.root))
+    site, _ = render_catalog(catalog, project.root)
     uris = {p.src_uri for p in site.pages}
     assert {"compendium/index.md", "compendium/outreach-engagement.md", "issue-briefs/index.md",
             "reflection-papers/index.md", "resources/flyer/index.md", "resources/brief/index.md",
@@ -97,13 +91,13 @@ def test_a_card_is_rendered_once_per_folder(project):
     project.resource("compendium/outreach-engagement", "flyer", tags="[outreach, families]",
                      title='"<script>x</script> Flyer"')
     catalog = load_catalog(project.root, read_pdfs=False)
-    _, renderer = render_site(catalog, load_labels(project.root))
+    _, templates = render_catalog(catalog, project.root)
     flyer = catalog.by_id["flyer"]
-    on_a_tag_page = renderer.cards_from("tags/outreach/index.md")(flyer)
-    assert renderer.cards_from("tags/families/index.md")(flyer) is on_a_tag_page
+    on_a_tag_page = templates.cards_from("tags/outreach/index.md")(flyer)
+    assert templates.cards_from("tags/families/index.md")(flyer) is on_a_tag_page
     assert 'href="../../resources/flyer/"' in on_a_tag_page
     assert on_a_tag_page.startswith('<li class="bsla-card"') and on_a_tag_page.endswith("</li>")
-    on_a_listing = renderer.cards_from("compendium/outreach-engagement/page-2.md")(flyer)
+    on_a_listing = templates.cards_from("compendium/outreach-engagement/page-2.md")(flyer)
     assert 'href="../../../resources/flyer/"' in on_a_listing
     # Its text is escaped like any other template output.
     assert "<script" not in on_a_tag_page and "&lt;script&gt;x" in on_a_tag_page
@@ -117,7 +111,7 @@ _SITE_PATHS = ["", "index.html", "resources/", "resources/a/", "resources/a/inde
 @pytest.mark.parametrize("base", ["", "resources/", "resources/a/", "compendium/tools/",
                                   "tags/x-y/", "a/b/", "a/b/c/d/"])
 def test_relative_path_agrees_with_posixpath(base):
-    from bsla.render import _relative_path
+    from bsla.urls import _relative_path
 
     for target in _SITE_PATHS:
         assert _relative_path(target, base) == posixpath.relpath(target or ".", base or "."), \
@@ -136,7 +130,7 @@ def test_relative_path_agrees_with_posixpath(base):
 def test_plain_text_is_the_markdown_without_any_markup(summary):
     import nh3
 
-    from bsla.render import _MARKDOWN
+    from bsla.pages.text import _MARKDOWN
 
     # What plain_text was before it reused the sanitized HTML.
     words = nh3.clean(_MARKDOWN.reset().convert(summary), tags=set()).split()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bsla.build import swap_into_place
+from bsla.fs import swap_into_place
 
 SHM = Path("/dev/shm")
 

@@ -7,7 +7,8 @@ import pytest
 
 from bsla.accessibility import CHECKS
 from bsla.errors import LibraryError, Problems
-from bsla.render import TEMPLATES, load_labels
+from bsla.labels import load_labels
+from bsla.pages.templates import TEMPLATES
 from bsla.taxonomy import VOCABULARIES, load_taxonomy
 from tests.conftest import REPO
 

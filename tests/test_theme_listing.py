@@ -8,7 +8,7 @@ import jinja2
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from bsla import theme_listing
+from bsla.mkdocs_door import theme_listing
 
 
 def _config(tmp_path: Path):
@@ -27,10 +27,10 @@ def _theme_files(config) -> list[str]:
 
 
 def test_the_listing_is_read_once_and_again_after_a_theme_folder_changes(tmp_path, monkeypatch):
-    theme_listing._listings.clear()
+    listings = theme_listing.ThemeListings()
     plain = _theme_files(_config(tmp_path / "plain"))
     config = _config(tmp_path / "kept")
-    theme_listing.remember_theme_listing(config.theme)
+    listings.remember(config.theme)
     walks = []
     real_list = jinja2.FileSystemLoader.list_templates
 

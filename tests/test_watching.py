@@ -13,8 +13,8 @@ from mkdocs.livereload import LiveReloadServer
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers.polling import PollingObserver
 
-from bsla import hooks
-from bsla.watching import SplitObserver
+from bsla.mkdocs_door.plugin import LibraryPlugin
+from bsla.mkdocs_door.watching import SplitObserver
 
 
 class Recorder(FileSystemEventHandler):
@@ -152,7 +152,7 @@ def test_serve_hook_moves_later_watches_to_the_split_observer(
     monkeypatch.delenv("BSLA_WATCH", raising=False)
     server = _server(folder.parent)
     server.watch(str(single))  # MkDocs watches mkdocs.yml before the hook runs
-    server = hooks.on_serve(server, None, None)  # type: ignore[arg-type]
+    server = LibraryPlugin().on_serve(server, None, None)  # type: ignore[arg-type]
     assert isinstance(server.observer, SplitObserver)
     server.watch(str(folder))  # the `watch:` entries of mkdocs.yml come after it
     assert server.observer.watches_natively(server._watch_refs[str(folder)])
@@ -167,4 +167,4 @@ def test_serve_hook_keeps_polling_when_asked(tree: tuple[Path, Path],
     monkeypatch.setenv("BSLA_WATCH", "poll")
     server = _server(tree[0].parent)
     polling = server.observer
-    assert hooks.on_serve(server, None, None).observer is polling  # type: ignore[arg-type]
+    assert LibraryPlugin().on_serve(server, None, None).observer is polling  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from typing import Any
 
 from bsla.errors import LibraryError, Problems
 from bsla.load import load_yaml_file, safe_file_problem
+from bsla.pdf import PdfFailure, read_pdf_facts, thumbnail_path
 from bsla.schema import Resource, validate_resource
 from bsla.taxonomy import Taxonomy, load_taxonomy
 
@@ -253,8 +254,6 @@ def _check_pdfs(
     problems: Problems, thumbs_dir: Path | None = None,
 ) -> list[Resource]:
     """The resources with their PDF facts and cover (new objects where these changed)."""
-    from bsla.pdf import PdfFailure, read_pdf_facts, thumbnail_path
-
     wanted = {_lexical(r.file): r for r in resources if r.file is not None}
     for pdf in stray_pdfs:
         if _lexical(pdf) not in wanted:

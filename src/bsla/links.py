@@ -24,6 +24,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from bsla.catalog import Catalog
 from bsla.errors import Problems
+from bsla.urls import RESOURCES_DIR
 
 LINK_RE = re.compile(r'<(?:a|link|img|script|source)\b[^>]*?\s(?:href|src)="([^"]*)"', re.I)
 ID_RE = re.compile(r'\sid="([^"]+)"')
@@ -62,7 +63,7 @@ def _target(page: str, path: str, base_path: str, folders: set[str]) -> str | No
     return candidate
 
 
-def check_site_links(site: Path, *, resources_dir: str = "resources",
+def check_site_links(site: Path, *, resources_dir: str = RESOURCES_DIR,
                      site_url: str | None = None) -> Problems:
     """Broken internal links, missing anchors and unlinked resource pages in a built site.
 

@@ -10,7 +10,7 @@ equal to the one it was made from (dataclass equality, field by field), so no
 dependency between pages has to be tracked by hand: an edited title differs
 wherever it is shown. Nothing is kept on disk; a new process starts empty.
 
-It is switched on only for dev servers (bsla.hooks.on_startup): a one-off
+It is switched on only for dev servers (the MkDocs door's on_startup): a one-off
 build renders every page once, and keeping them all (search records carry PDF
 text) would only add to its memory.
 """

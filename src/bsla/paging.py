@@ -10,18 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from bsla.urls import page_src_uri
+
 T = TypeVar("T")
-
-
-def page_src_uri(first_src_uri: str, number: int) -> str:
-    """Source path of page ``number`` of a listing whose first page is ``first_src_uri``."""
-    if number == 1:
-        return first_src_uri
-    if first_src_uri == "index.md" or first_src_uri.endswith("/index.md"):
-        folder = first_src_uri[: -len("index.md")]
-    else:
-        folder = first_src_uri[: -len(".md")] + "/"
-    return f"{folder}page-{number}.md"
 
 
 @dataclass(frozen=True)

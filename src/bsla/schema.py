@@ -14,7 +14,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from bsla.errors import Problems
-from bsla.load import Document
+from bsla.load import Document, safe_file_problem
 from bsla.taxonomy import Collection, Section, Taxonomy
 
 Kind = Literal[
@@ -256,8 +256,6 @@ class _FieldChecker:
 
 
 def _resolve_file(checker: _FieldChecker, value: str, root: Path) -> Path | None:
-    from bsla.load import safe_file_problem
-
     doc = checker.doc
     candidate = Path(value)
     if candidate.is_absolute() or ".." in candidate.parts or "\\" in value:

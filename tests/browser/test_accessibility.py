@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bsla.cli import build_site
+from bsla.mkdocs_door.commands import build_site
 from tests.browser.conftest import serve_directory
 from tests.conftest import REPO, Project
 

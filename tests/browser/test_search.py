@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bsla.catalog import load_catalog
-from bsla.cli import build_site
-from bsla.search import matching
+from bsla.facets import matching
+from bsla.mkdocs_door.commands import build_site
 from tests.browser.conftest import serve_directory
 from tests.conftest import Project
 

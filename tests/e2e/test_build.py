@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from bsla.catalog import load_catalog
-from bsla.render import human_size
+from bsla.pages.text import human_size
 from tests.conftest import REPO, Project
 
 pytestmark = pytest.mark.e2e

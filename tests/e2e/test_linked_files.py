@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from bsla.cli import build_site
+from bsla.mkdocs_door.commands import build_site
 
 pytestmark = pytest.mark.e2e
 SECTION = "compendium/leadership-governance"

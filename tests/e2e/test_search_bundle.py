@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-import bsla.search
-from bsla.cli import build_site
+import bsla.search.bundle
+from bsla.mkdocs_door.commands import SiteBuildFailed, build_site
+from bsla.urls import CachePaths
 
 pytestmark = pytest.mark.e2e
 SECTION = "compendium/leadership-governance"
@@ -36,7 +37,7 @@ def pagefind_broken(monkeypatch):
 
     def switch(on: bool) -> None:
         if on:
-            monkeypatch.setattr(bsla.search, "_pagefind_command", broken)
+            monkeypatch.setattr(bsla.search.bundle, "_pagefind_command", broken)
         else:
             monkeypatch.undo()
 
@@ -52,7 +53,7 @@ def test_unchanged_records_reuse_the_bundle_and_an_edit_rebuilds_it(project, pag
     site = project.root / "site"
     build_site(project.root, site)
     first = bundle_files(site)
-    cache = project.root / ".cache" / "bsla" / bsla.search.BUNDLES_DIR
+    cache = CachePaths(project.root).search_bundle
     assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 1
 
     pagefind_broken(True)
@@ -61,9 +62,7 @@ def test_unchanged_records_reuse_the_bundle_and_an_edit_rebuilds_it(project, pag
     assert "worksheet" in fragments_text(site)  # the PDF text is still in the index
 
     yml.write_text(yml.read_text("utf-8").replace("Alpha before", "Alpha after"), "utf-8")
-    from mkdocs.exceptions import MkDocsException
-
-    with pytest.raises(MkDocsException):
+    with pytest.raises(SiteBuildFailed):
         build_site(project.root, site)  # the records changed: Pagefind must run
     assert "pagefind was run" in caplog.text
     assert bundle_files(site) == first  # and the failed build left the site as it was
@@ -81,13 +80,11 @@ def test_an_incomplete_kept_bundle_is_not_used(project, pagefind_broken, caplog)
     project.resource(SECTION, "alpha")
     site = project.root / "site"
     build_site(project.root, site)
-    cache = project.root / ".cache" / "bsla" / bsla.search.BUNDLES_DIR
+    cache = CachePaths(project.root).search_bundle
     (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
     (entry / "pagefind.js").unlink()
     pagefind_broken(True)
-    from mkdocs.exceptions import MkDocsException
-
-    with pytest.raises(MkDocsException):
+    with pytest.raises(SiteBuildFailed):
         build_site(project.root, site)
     assert "pagefind was run" in caplog.text
 
@@ -100,13 +97,13 @@ def test_a_reused_bundle_writes_no_record_files(project, monkeypatch):
     first = bundle_files(site)
 
     written = []
-    write_records = bsla.search.write_records
+    write_records = bsla.search.bundle.write_records
 
     def counting(*args, **kwargs):
-        written.append(args[1])
+        written.append(args[2])
         return write_records(*args, **kwargs)
 
-    monkeypatch.setattr(bsla.search, "write_records", counting)
+    monkeypatch.setattr(bsla.search.bundle, "write_records", counting)
     build_site(project.root, site)
     assert written == []  # the digest alone found the kept bundle
     assert bundle_files(site) == first
@@ -114,4 +111,4 @@ def test_a_reused_bundle_writes_no_record_files(project, monkeypatch):
     project.resource(SECTION, "beta")
     build_site(project.root, site)
     assert len(written) == 1  # new records: written for Pagefind
-    assert bsla.search.indexed_count(site / "pagefind") == 2
+    assert bsla.search.bundle.indexed_count(site / "pagefind") == 2

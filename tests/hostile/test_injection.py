@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bsla.cli import build_site
+from bsla.mkdocs_door.commands import build_site
 from tests.conftest import Project
 
 PAYLOADS = {

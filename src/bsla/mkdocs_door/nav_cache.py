@@ -1,6 +1,6 @@
 """The site navigation of pages outside it, rendered once per folder instead of once per page.
 
-Part of the MkDocs door (only bsla.hooks calls it). Every page shows the
+Part of the MkDocs door (only its plugin calls it). Every page shows the
 site's navigation, and Material renders it with a macro call per entry:
 2.7 s of a 20.7 s profiled warm build at 1,000 resources (cProfile,
 ``partials/nav.html``), most of it for the 1,000 resource pages. Those
@@ -107,7 +107,3 @@ class NavCache:
         self._html.clear()
         self._in_nav = None
         self._pending.clear()
-
-
-# One per process: hooks run one build at a time, and `clear` starts each.
-NAV_CACHE = NavCache()

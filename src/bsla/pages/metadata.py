@@ -7,6 +7,7 @@ autoescape, so everything here is escaped before it leaves this module).
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -14,7 +15,17 @@ from markupsafe import Markup, escape
 
 from bsla.catalog import Catalog
 from bsla.cite import authors_of
+from bsla.pages.templates import Templates, placement_src_uri
 from bsla.schema import Resource
+from bsla.urls import (
+    CATALOG_CSV,
+    CATALOG_JSON,
+    HOME_SRC_URI,
+    listing_src_uri,
+    page_url,
+    pdf_src_uri,
+    resource_src_uri,
+)
 
 REPORT_TYPES = {"report", "issue-brief", "reflection-paper"}
 
@@ -123,14 +134,39 @@ def catalog_json_ld(catalog: Catalog, *, site_name: str, home_url: str,
             {"@type": "Dataset", "name": f"{site_name} catalog (JSON)",
              "distribution": [
                  {"@type": "DataDownload", "encodingFormat": "application/json",
-                  "contentUrl": resource_url("catalog.json")},
+                  "contentUrl": resource_url(CATALOG_JSON)},
                  {"@type": "DataDownload", "encodingFormat": "text/csv",
-                  "contentUrl": resource_url("catalog.csv")},
+                  "contentUrl": resource_url(CATALOG_CSV)},
              ]},
         ],
         "hasPart": [
             {"@type": "Collection", "name": c.label_in(lang),
-             "url": resource_url(f"{c.id}/")}
+             "url": resource_url(page_url(listing_src_uri(c.id), True))}
             for c in catalog.taxonomy.collections
         ],
     }
+
+
+def _resource_head(catalog: Catalog, templates: Templates, r: Resource, src: str,
+                   pdf_url: str | None) -> Markup:
+    urls = templates.urls
+    data = resource_json_ld(catalog, r, page_url=urls.absolute(src), pdf_url=pdf_url,
+                            collection_url=urls.absolute(
+                                placement_src_uri(r.section or r.collection)),
+                            lang=templates.lang)
+    return Markup("\n".join([*highwire_tags(r, pdf_url), json_ld_script(data)]))
+
+
+def head_html(catalog: Catalog, templates: Templates) -> dict[str, Markup]:
+    """Extra <head> markup per page source path (resource pages and the home page)."""
+    urls = templates.urls
+    heads: dict[str, Markup] = {}
+    for r in catalog.resources:
+        src = resource_src_uri(r.id)
+        pdf_url = urls.absolute(pdf_src_uri(r.id)) if r.pdf is not None else None
+        heads[src] = templates.memo(f"head:{r.id}", (r, pdf_url), functools.partial(
+            _resource_head, catalog, templates, r, src, pdf_url))
+    heads[HOME_SRC_URI] = json_ld_script(catalog_json_ld(
+        catalog, site_name=templates.label("site_title"), home_url=urls.absolute(HOME_SRC_URI),
+        resource_url=urls.rooted, lang=templates.lang))
+    return heads

@@ -1,4 +1,4 @@
-"""Catalog exports: catalog.json, catalog.csv, the resource JSON Schema and an Atom feed.
+"""Catalog exports: catalog.json, catalog.csv, the JSON Schemas, BibTeX and RIS per resource.
 
 The JSON export is the preservation record: validated metadata, PDF facts
 (including SHA-256 for fixity checks) and the URLs every resource is reached
@@ -9,17 +9,32 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from bsla.accessibility import CHECKS, assess
 from bsla.catalog import Catalog
+from bsla.cite import bibtex, ris
+from bsla.generated import GeneratedPage
+from bsla.pages.templates import Templates
 from bsla.schema import FIELDS, Resource, json_schema
+from bsla.urls import (
+    CATALOG_CSV,
+    CATALOG_JSON,
+    CATALOG_SCHEMA,
+    RESOURCE_SCHEMA,
+    bibtex_src_uri,
+    pdf_src_uri,
+    resource_folder,
+    resource_src_uri,
+    ris_src_uri,
+)
 
 EXPORT_VERSION = 1
 CSV_LIST_SEPARATOR = "; "
@@ -40,8 +55,8 @@ def resource_record(resource: Resource, root: Path, url_for: UrlFor) -> dict[str
         record[spec.name] = value
     record["collection"] = resource.collection.id
     record["section"] = resource.section.id if resource.section else None
-    record["page_url"] = url_for(f"resources/{resource.id}/")
-    record["pdf_url"] = (url_for(f"resources/{resource.id}/{resource.id}.pdf")
+    record["page_url"] = url_for(resource_folder(resource.id))
+    record["pdf_url"] = (url_for(pdf_src_uri(resource.id))
                          if resource.pdf is not None else None)
     record["pdf"] = ({name: getattr(resource.pdf, name) for name in PDF_FACT_FIELDS}
                      if resource.pdf is not None else None)
@@ -180,40 +195,38 @@ def record_schema(catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def _feed_date(resource: Resource) -> str:
-    date = resource.added or resource.date or "1970"
-    parts = [*date.split("-"), "01", "01"][:3]
-    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
-
-
-def atom_feed(catalog: Catalog, url_for: UrlFor, *, title: str, limit: int = 50) -> str:
-    """Atom feed of resources, newest first by date added (then publication date)."""
-    newest = sorted(catalog.resources, key=lambda r: (_feed_date(r), r.id), reverse=True)[:limit]
-    updated = _feed_date(newest[0]) if newest else "1970-01-01T00:00:00Z"
-    entries = []
-    for r in newest:
-        link = url_for(f"resources/{r.id}/")
-        authors = "".join(f"<author><name>{xml_escape(a)}</name></author>"
-                          for a in (r.authors or [r.publisher]))
-        entries.append(
-            f"<entry><id>{xml_escape(link)}</id><title>{xml_escape(r.title)}</title>"
-            f'<link rel="alternate" href="{xml_escape(link)}"/>'
-            f"<updated>{_feed_date(r)}</updated>{authors}"
-            f"<summary>{xml_escape(' '.join(r.summary.split()))}</summary></entry>")
-    home = url_for("")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n'
-            '<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<id>{xml_escape(home)}</id><title>{xml_escape(title)}</title>"
-            f'<link rel="alternate" href="{xml_escape(home)}"/>'
-            f'<link rel="self" href="{xml_escape(url_for("feed.xml"))}"/>'
-            f"<updated>{updated}</updated>" + "".join(entries) + "</feed>\n")
-
-
 def today() -> str:
     """Build time, or SOURCE_DATE_EPOCH when set, for reproducible exports."""
-    import os
-
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit()
               else dt.datetime.now(dt.UTC))
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def catalog_exports(catalog: Catalog, templates: Templates) -> dict[str, str]:
+    """The catalog's export files by name (the feed is bsla.pages.feed's)."""
+    url_for = templates.urls.absolute
+    entries = [templates.memo(f"export:{r.id}", (r, catalog.root),
+                              functools.partial(export_entry, r, catalog.root, url_for))
+               for r in catalog.resources]
+    return {
+        CATALOG_JSON: catalog_json(catalog, url_for, generated=today(), entries=entries),
+        CATALOG_CSV: catalog_csv(catalog, url_for, entries),
+        CATALOG_SCHEMA: json.dumps(record_schema(catalog), indent=2) + "\n",
+        RESOURCE_SCHEMA: json.dumps(json_schema(catalog.taxonomy), indent=2,
+                                    ensure_ascii=False) + "\n",
+    }
+
+
+def citation_files(catalog: Catalog, templates: Templates) -> list[GeneratedPage]:
+    """BibTeX and RIS files beside each resource page."""
+    pages: list[GeneratedPage] = []
+    for r in catalog.resources:
+        url = templates.urls.absolute(resource_src_uri(r.id))
+        pdf_url = templates.urls.absolute(pdf_src_uri(r.id)) if r.pdf is not None else None
+        bib, ris_text = templates.memo(f"cite-files:{r.id}", (r, url, pdf_url),
+                                       lambda: (bibtex(r, url), ris(r, url, pdf_url)))  # noqa: B023
+        pages.append(GeneratedPage(bibtex_src_uri(r.id), bib))
+        pages.append(GeneratedPage(ris_src_uri(r.id), ris_text))
+    return pages
+

@@ -15,15 +15,25 @@ from urllib.parse import urlencode
 
 import yaml
 
+from bsla.catalog import Catalog
+from bsla.facets import EVERY_RECORD_WORD, FACETS, FACETS_BY_ID, FacetValue, facet_values
+from bsla.generated import GeneratedPage
+from bsla.pages.templates import Templates
+from bsla.pages.text import front_matter_text
 from bsla.paging import paginate
-from bsla.render import SEARCH_SRC_URI, GeneratedPage, Renderer, front_matter_text
 from bsla.schema import Resource
-from bsla.search import EVERY_RECORD_WORD, FACETS, FACETS_BY_ID, FacetValue, facet_values
-from bsla.tags import TAGS_DIR, tag_slug, tag_src_uri, tags_index_src_uri
+from bsla.urls import (
+    MATRIX_SRC_URI,
+    NAV_FILE,
+    PAGEFIND_SCRIPT,
+    SEARCH_SCRIPT,
+    SEARCH_SRC_URI,
+    TAGS_DIR,
+    tag_slug,
+    tag_src_uri,
+    tags_index_src_uri,
+)
 
-MATRIX_SRC_URI = "matrix.md"
-SEARCH_SCRIPT = "assets/javascripts/search.js"
-PAGEFIND_SCRIPT = "pagefind/pagefind.js"
 # Phrases the script shows; each key is a label in labels.yml.
 SCRIPT_LABELS = (
     "search_count", "search_count_one", "search_all", "search_none", "search_relax_intro",
@@ -66,10 +76,10 @@ def search_query(selected: dict[str, list[str]]) -> str:
     return urlencode([(facet, value) for facet, values in selected.items() for value in values])
 
 
-def matrix_tables(renderer: Renderer) -> list[MatrixTable]:
+def matrix_tables(catalog: Catalog, templates: Templates) -> list[MatrixTable]:
     """The six capacities against collections and against focus areas."""
-    taxonomy = renderer.catalog.taxonomy
-    lang = renderer.lang
+    taxonomy = catalog.taxonomy
+    lang = templates.lang
     capacities = list(taxonomy.vocabulary("capacities").values())
     column_sets = [
         ("by-collection", "matrix_by_collection", "collection",
@@ -77,7 +87,7 @@ def matrix_tables(renderer: Renderer) -> list[MatrixTable]:
         ("by-focus-area", "matrix_by_focus_area", "focus",
          [(t.id, t.label_in(lang)) for t in taxonomy.vocabulary("focus_areas").values()]),
     ]
-    values = {fid: [FACETS_BY_ID[fid].values_of(r) for r in renderer.catalog.resources]
+    values = {fid: [FACETS_BY_ID[fid].values_of(r) for r in catalog.resources]
               for fid in ("capacity", *(facet for _, _, facet, _ in column_sets))}
     # One pass per table instead of a catalog scan per cell (0.3 s per 1,000
     # resources). A cell selects one value per facet, so matching()'s rule
@@ -99,35 +109,36 @@ def matrix_tables(renderer: Renderer) -> list[MatrixTable]:
             )
             for capacity in capacities
         ]
-        tables.append(MatrixTable(table_id, renderer.label(heading_key), columns, rows))
+        tables.append(MatrixTable(table_id, templates.label(heading_key), columns, rows))
     return tables
 
 
-def search_page(renderer: Renderer) -> GeneratedPage:
-    facets = [FacetBlock(f.id, renderer.label(f.label_key),
-                         facet_values(renderer.catalog, f, renderer.lang)) for f in FACETS]
-    script_labels = {key: renderer.label(key) for key in SCRIPT_LABELS}
+def search_page(catalog: Catalog, templates: Templates) -> GeneratedPage:
+    label = templates.label
+    facets = [FacetBlock(f.id, label(f.label_key), facet_values(catalog, f, templates.lang))
+              for f in FACETS]
+    script_labels = {key: label(key) for key in SCRIPT_LABELS}
     script_labels.update({f"facet_{f.id}": block.legend for f, block in zip(FACETS, facets,
                                                                               strict=True)})
-    content = renderer.render_template(
+    content = templates.render(
         "search.md.j2",
         facets=facets,
         script_labels=json.dumps(script_labels, ensure_ascii=False),
         script=SEARCH_SCRIPT,
         pagefind=PAGEFIND_SCRIPT,
         every_word=EVERY_RECORD_WORD,
-        href=_href(renderer, SEARCH_SRC_URI),
-        title_meta=front_matter_text(renderer.label("search_title")),
+        href=templates.href_from(SEARCH_SRC_URI),
+        title_meta=front_matter_text(label("search_title")),
     )
     return GeneratedPage(SEARCH_SRC_URI, content)
 
 
-def matrix_page(renderer: Renderer) -> GeneratedPage:
-    content = renderer.render_template(
+def matrix_page(catalog: Catalog, templates: Templates) -> GeneratedPage:
+    content = templates.render(
         "matrix.md.j2",
-        tables=matrix_tables(renderer),
-        href=_href(renderer, MATRIX_SRC_URI),
-        title_meta=front_matter_text(renderer.label("matrix_title")),
+        tables=matrix_tables(catalog, templates),
+        href=templates.href_from(MATRIX_SRC_URI),
+        title_meta=front_matter_text(templates.label("matrix_title")),
     )
     return GeneratedPage(MATRIX_SRC_URI, content)
 
@@ -145,46 +156,44 @@ def tag_groups(resources: list[Resource]) -> dict[str, tuple[str, list[Resource]
             for slug in sorted(groups, key=lambda s: (names[s].casefold(), s))}
 
 
-def tag_pages(renderer: Renderer) -> list[GeneratedPage]:
-    groups = tag_groups(renderer.catalog.resources)
+def tag_pages(catalog: Catalog, templates: Templates) -> list[GeneratedPage]:
+    label = templates.label
+    groups = tag_groups(catalog.resources)
     index_uri = tags_index_src_uri()
     # Keyword pages stay out of the navigation; only their index is in it.
-    nav = yaml.safe_dump({"title": renderer.label("tags_title"), "nav": ["index.md"]},
+    nav = yaml.safe_dump({"title": label("tags_title"), "nav": ["index.md"]},
                          allow_unicode=True, sort_keys=False)
-    pages = [GeneratedPage(f"{TAGS_DIR}/.pages", nav), GeneratedPage(
+    pages = [GeneratedPage(f"{TAGS_DIR}/{NAV_FILE}", nav), GeneratedPage(
         index_uri,
-        renderer.render_template(
+        templates.render(
             "tags.md.j2",
             tags=[(name, tag_src_uri(name), len(items)) for name, items in groups.values()],
-            href=_href(renderer, index_uri),
-            title_meta=front_matter_text(renderer.label("tags_title")),
+            href=templates.href_from(index_uri),
+            title_meta=front_matter_text(label("tags_title")),
         ),
     )]
-    size = renderer.catalog.taxonomy.listing_page_size
+    size = catalog.taxonomy.listing_page_size
     for name, items in groups.values():
         for page in paginate(items, size, tag_src_uri(name)):
-            title = renderer.label("tag_title", tag=name)
+            title = label("tag_title", tag=name)
             if page.number > 1:
-                title = renderer.label("title_with_page", title=title, number=page.number)
-            pages.append(GeneratedPage(page.src_uri, renderer.memo(
+                title = label("title_with_page", title=title, number=page.number)
+            pages.append(GeneratedPage(page.src_uri, templates.memo(
                 f"tag:{page.src_uri}", (name, page, title),
                 functools.partial(
-                    renderer.render_template,
+                    templates.render,
                     "tag.md.j2",
                     tag=name,
                     page=page,
                     resources=page.items,
                     index_uri=index_uri,
-                    href=_href(renderer, page.src_uri),
-                    card=renderer.cards_from(page.src_uri),
+                    href=templates.href_from(page.src_uri),
+                    card=templates.cards_from(page.src_uri),
                     title_meta=front_matter_text(title),
                 ))))
     return pages
 
 
-def discovery_pages(renderer: Renderer) -> list[GeneratedPage]:
-    return [search_page(renderer), matrix_page(renderer), *tag_pages(renderer)]
-
-
-def _href(renderer: Renderer, src_uri: str):
-    return renderer.href_from(src_uri)
+def discovery_pages(catalog: Catalog, templates: Templates) -> list[GeneratedPage]:
+    return [search_page(catalog, templates), matrix_page(catalog, templates),
+            *tag_pages(catalog, templates)]

@@ -1,22 +1,15 @@
-"""Search: the facets of the catalog and the Pagefind index built from it.
+"""The Pagefind bundle: Pagefind run over the records beside the build, and the last one kept.
 
-Pagefind writes a chunked static index: a query downloads only the chunks for
-its words and the fragments of the results it shows, never the whole catalog
-(the README's "Why Pagefind" has the reasons; docs/benchmarks.md the bytes). The index is built
-from the catalog, not by crawling the served pages: each resource gets one
-small HTML record carrying its metadata *and the text of its PDF*, so the PDF
-text is searchable while the page a visitor downloads stays small.
-
-The MkDocs hook starts a ``SearchIndexJob`` once the catalog is rendered and
-collects it after MkDocs wrote the pages (under ``serve``, in a thread after
-the rebuild). ``write_search_index`` does both at once, for ``build_site.py
-index`` on a site another renderer built from ``build_site.py render``.
+The MkDocs door starts a ``SearchIndexJob`` once the catalog is rendered and
+collects it after MkDocs wrote the pages (under ``serve``, ``bsla.search.refresh``
+does it in a thread after the rebuild). ``write_search_index`` does both at
+once, for ``build_site.py index`` on a site another renderer built from
+``build_site.py render``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -26,200 +19,20 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
-from bsla.build import swap_into_place
 from bsla.catalog import Catalog
 from bsla.errors import LibraryError, Problems
-from bsla.render import Renderer, page_url, resource_src_uri
-from bsla.schema import Resource
+from bsla.fs import link_tree, swap_into_place
+from bsla.pages.templates import Templates
+from bsla.search.records import INDEX_LANGUAGE, records_digest, write_records
+from bsla.urls import SEARCH_DIR
 
-SEARCH_DIR = "pagefind"
-# Under the engine's cache folder: the last bundle, for builds with the same records.
-BUNDLES_DIR = "search-bundle"
-RECORD_TEMPLATE = "search_record.html.j2"
-# One index for every resource: Pagefind would otherwise split the index by
-# page language and an English visitor could never find a Spanish resource.
-INDEX_LANGUAGE = "en"
-# A word every record carries. Pagefind answers a search with no words (filters
-# only) by loading every index chunk, the whole-catalog download this index
-# exists to avoid; searching for this word instead loads one chunk.
-EVERY_RECORD_WORD = "zzbslaeveryz"
 # Indexing 10,000 records takes well under a minute; this only stops a hung run.
 PAGEFIND_TIMEOUT_S = 900
 # Files the search page loads; checked to be present and non-empty after indexing.
 BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind")
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    id: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Facet:
-    """A way to narrow the catalog; ``id`` is both the URL parameter and the Pagefind filter."""
-
-    id: str
-    label_key: str
-    values_of: Callable[[Resource], list[str]]
-
-
-FACETS: tuple[Facet, ...] = (
-    Facet("collection", "field_collection", lambda r: [r.collection.id]),
-    Facet("section", "field_section", lambda r: [r.section.id] if r.section else []),
-    Facet("type", "field_type", lambda r: [r.type]),
-    Facet("capacity", "field_capacities", lambda r: list(r.capacities)),
-    Facet("focus", "field_focus_areas", lambda r: list(r.focus_areas)),
-    Facet("audience", "field_audiences", lambda r: list(r.audiences)),
-    Facet("language", "field_language", lambda r: [r.language]),
-    Facet("year", "field_year", lambda r: [r.year] if r.year else []),
-)
-FACETS_BY_ID = {f.id: f for f in FACETS}
-# Facets whose values are a taxonomy vocabulary (labels and order come from there).
-FACET_VOCABULARIES = {"type": "types", "capacity": "capacities", "focus": "focus_areas",
-                      "audience": "audiences", "language": "languages"}
-
-
-def facet_terms(catalog: Catalog, facet: Facet, lang: str = "en") -> list[tuple[str, str]]:
-    """Every (value id, label) a facet offers, in display order."""
-    taxonomy = catalog.taxonomy
-    if facet.id == "collection":
-        return [(c.id, c.label_in(lang)) for c in taxonomy.collections]
-    if facet.id == "section":
-        return [(s.id, s.label_in(lang)) for c in taxonomy.collections for s in c.sections]
-    if facet.id == "year":
-        years = sorted({r.year for r in catalog.resources if r.year}, reverse=True)
-        return [(y, y) for y in years]
-    vocabulary = taxonomy.vocabulary(FACET_VOCABULARIES[facet.id])
-    return [(term.id, term.label_in(lang)) for term in vocabulary.values()]
-
-
-def facet_values(catalog: Catalog, facet: Facet, lang: str = "en") -> list[FacetValue]:
-    counts: Counter[str] = Counter()
-    for resource in catalog.resources:
-        counts.update(set(facet.values_of(resource)))
-    return [FacetValue(vid, label, counts[vid]) for vid, label in facet_terms(catalog, facet, lang)]
-
-
-def matching(catalog: Catalog, selected: dict[str, list[str]]) -> list[Resource]:
-    """Resources a facet selection keeps: AND across facets, OR within one.
-
-    The search page's script applies the same rule through Pagefind; this is
-    the reference the counts on generated pages (capacity matrix) come from.
-    """
-    wanted = [(FACETS_BY_ID[fid], set(values)) for fid, values in selected.items() if values]
-    return [
-        r for r in catalog.resources
-        if all(not values.isdisjoint(facet.values_of(r)) for facet, values in wanted)
-    ]
-
-
-def record_url(resource: Resource, use_directory_urls: bool) -> str:
-    return "/" + page_url(resource_src_uri(resource.id), use_directory_urls)
-
-
-def record_html(renderer: Renderer, resource: Resource, position: int) -> str:
-    """The HTML Pagefind indexes for one resource (never served to visitors)."""
-    return renderer.memo(f"record:{resource.id}", (resource, position),  # type: ignore[no-any-return]
-                         lambda: _record_html(renderer, resource, position))
-
-
-def _record_html(renderer: Renderer, resource: Resource, position: int) -> str:
-    lang = renderer.lang
-    taxonomy = renderer.catalog.taxonomy
-    terms = [
-        taxonomy.vocabulary(vocabulary)[t].label_in(lang)
-        for facet, vocabulary in (("capacities", "capacities"), ("focus_areas", "focus_areas"),
-                                  ("audiences", "audiences"))
-        for t in getattr(resource, facet)
-    ]
-    place = resource.collection.label_in(lang)
-    if resource.section:
-        place += " › " + resource.section.label_in(lang)
-    return renderer.render_template(
-        RECORD_TEMPLATE,
-        r=resource,
-        index_lang=INDEX_LANGUAGE,
-        place=place,
-        type_label=taxonomy.vocabulary("types")[resource.type].label_in(lang),
-        terms=terms,
-        pdf_text=resource.pdf.text if resource.pdf is not None else "",
-        filters=[(f.id, v) for f in FACETS for v in f.values_of(resource)],
-        order=f"{position:06d}",
-        every_word=EVERY_RECORD_WORD,
-    )
-
-
-class IndexingStopped(Exception):
-    """The search index was no longer wanted (a newer build started)."""
-
-
-def search_records(renderer: Renderer, use_directory_urls: bool,
-                   should_stop: Callable[[], bool] = lambda: False) -> Iterator[tuple[str, bytes]]:
-    """Each resource's record: its path in a site laid out like ours, so URLs come out
-    right, and its HTML."""
-    for position, resource in enumerate(renderer.catalog.resources):
-        if should_stop():
-            raise IndexingStopped
-        relative = record_url(resource, use_directory_urls).lstrip("/")
-        if relative.endswith("/") or not relative:
-            relative += "index.html"
-        yield relative, record_html(renderer, resource, position).encode("utf-8")
-
-
-def records_digest(renderer: Renderer, use_directory_urls: bool,
-                   should_stop: Callable[[], bool] = lambda: False) -> tuple[str, int]:
-    """A digest of every record (path and text) with Pagefind's version and options; the count."""
-    digest = hashlib.sha256(f"{_pagefind_version()}|{INDEX_LANGUAGE}|"
-                            f"{use_directory_urls}\n".encode())
-    count = 0
-    for relative, data in search_records(renderer, use_directory_urls, should_stop):
-        digest.update(f"{len(relative)}:{relative}{len(data)}:".encode())
-        digest.update(data)
-        count += 1
-    return digest.hexdigest(), count
-
-
-def write_records(renderer: Renderer, out_dir: Path, use_directory_urls: bool,
-                  should_stop: Callable[[], bool] = lambda: False) -> int:
-    """One record file per resource under ``out_dir``, for Pagefind to read; the count."""
-    count = 0
-    for relative, data in search_records(renderer, use_directory_urls, should_stop):
-        path = out_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        count += 1
-    return count
-
-
-def _pagefind_version() -> str:
-    from importlib import metadata
-
-    versions = []
-    for name in ("pagefind", "pagefind-bin", "pagefind-bin-extended"):
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            continue
-    return ",".join(versions)
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    """``target`` as a copy of ``source`` whose files are hard links where the disk allows."""
-
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=link)
 
 
 class BundleCache:
@@ -241,7 +54,7 @@ class BundleCache:
         try:
             if _bundle_failure(entry) is not None or indexed_count(entry) != expected:
                 return False
-            _link_tree(entry, output)
+            link_tree(entry, output)
         except (OSError, ValueError, KeyError, TypeError):
             shutil.rmtree(output, ignore_errors=True)
             return False
@@ -254,7 +67,7 @@ class BundleCache:
             if not (self.folder / key).exists():
                 partial = self.folder / f".{key}.{os.getpid()}.tmp"
                 shutil.rmtree(partial, ignore_errors=True)
-                _link_tree(bundle, partial)
+                link_tree(bundle, partial)
                 os.replace(partial, self.folder / key)
             for old in self.folder.iterdir():
                 if old.name != key and not old.name.startswith("."):
@@ -304,7 +117,7 @@ class SearchIndexJob:
     waits for it and moves the bundle into the site; ``cancel`` stops it.
     """
 
-    def __init__(self, renderer: Renderer, *, use_directory_urls: bool = True,
+    def __init__(self, catalog: Catalog, templates: Templates, *,
                  should_stop: Callable[[], bool] = lambda: False,
                  background: bool = False, work_dir: Path | None = None,
                  cache_dir: Path | None = None) -> None:
@@ -332,14 +145,14 @@ class SearchIndexJob:
             # again took 1.8 s of a warm build, rendering them 0.1 s (bench/,
             # this machine), so a miss renders twice rather than every build
             # writing once.
-            self._key, self.expected = records_digest(renderer, use_directory_urls, should_stop)
+            self._key, self.expected = records_digest(catalog, templates, should_stop)
             if self.expected and self._cache is not None:
                 self.reused = self._cache.take(self._key, self.expected, self._output)
             if self.expected and not self.reused:
-                write_records(renderer, self._tmp / "records", use_directory_urls, should_stop)
+                write_records(catalog, templates, self._tmp / "records", should_stop)
                 # Pagefind refuses an empty site; the search page says so.
                 command = _pagefind_command(self._tmp / "records", self._output,
-                                            not use_directory_urls)
+                                            not templates.urls.use_directory_urls)
                 nice = shutil.which("nice") if background else None
                 self._process = subprocess.Popen(
                     [nice, "-n", "19", *command] if nice else command,
@@ -418,10 +231,9 @@ def remove_later(paths: list[Path]) -> None:
     threading.Thread(target=remover.wait, daemon=True).start()
 
 
-def write_search_index(renderer: Renderer, site_dir: Path, *,
-                       use_directory_urls: bool = True) -> int:
+def write_search_index(catalog: Catalog, templates: Templates, site_dir: Path) -> int:
     """Write the Pagefind bundle into ``site_dir/pagefind``; return the resources indexed.
 
     Raises LibraryError (one problem, with a hint) when Pagefind cannot run.
     """
-    return SearchIndexJob(renderer, use_directory_urls=use_directory_urls).finish(site_dir)
+    return SearchIndexJob(catalog, templates).finish(site_dir)

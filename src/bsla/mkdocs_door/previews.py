@@ -1,6 +1,6 @@
 """Previews: dev-server rebuilds that render only what an edit changed, and stay accurate.
 
-Part of the MkDocs door (only bsla.hooks calls it). A full rebuild, MkDocs'
+Part of the MkDocs door (only its plugin calls it). A full rebuild, MkDocs'
 rule for ``mkdocs serve``, renders every page after every edit: 13.6 s per
 edit at 1,000 resources (docs/benchmarks.md), as slow as a plain MkDocs build
 of the same pages. MkDocs' ``--dirty`` rebuild renders only pages whose
@@ -13,7 +13,7 @@ shows from elsewhere:
   page's ``<head>`` metadata come from the catalog, not from the page's file;
 - pages that are gone: a deleted resource's page stayed in the preview.
 
-So under ``serve`` every rebuild is a dirty one (``rebuild_dirty_under_serve``),
+So under ``serve`` every rebuild is a dirty one (``DirtyServe``),
 and ``PreviewRebuilds.prepare`` runs before MkDocs reads the pages: it compares
 what all pages share (navigation titles and addresses, mkdocs.yml, the theme
 override files) and each page's engine-made parts with the previous rebuild,
@@ -30,6 +30,9 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+import mkdocs.commands.build as build_module
+import mkdocs.commands.serve as serve_module
 
 # Set to "full" for MkDocs' own full rebuilds under `mkdocs serve`.
 PREVIEW_ENV = "BSLA_PREVIEW"
@@ -50,57 +53,53 @@ class _DirtyWarningFilter(logging.Filter):
 
 _FILTER = _DirtyWarningFilter()
 _BUILD_LOGGER = "mkdocs.commands.build"
-_restore_serve: Callable[[], None] | None = None
 
 
 def full_rebuilds_requested() -> bool:
     return os.environ.get(PREVIEW_ENV, "").strip().lower() == "full"
 
 
-def quiet_dirty_warning() -> None:
-    logging.getLogger(_BUILD_LOGGER).addFilter(_FILTER)
-
-
-def rebuild_dirty_under_serve() -> bool:
-    """Make ``mkdocs serve`` pass ``dirty=True`` to each of its builds.
+class DirtyServe:
+    """Makes ``mkdocs serve`` pass ``dirty=True`` to each of its builds, until ``restore``.
 
     MkDocs' serve command decides once, from its ``--dirty`` flag, and offers
     plugins no way to change it; its builder calls the ``build`` function of
     ``mkdocs.commands.serve`` on every rebuild, so that one name is wrapped
-    for the life of the server. False (and nothing changed) when that module
-    is not laid out as MkDocs 1.6 has it.
+    for the life of the server.
     """
-    global _restore_serve
-    if _restore_serve is not None:
+
+    def __init__(self) -> None:
+        self._restore: Callable[[], None] | None = None
+
+    def install(self) -> bool:
+        """False (and nothing changed) when MkDocs is not laid out as 1.6 has it."""
+        if self._restore is not None:
+            return True
+        original = getattr(serve_module, "build", None)
+        if original is not build_module.build:
+            return False
+
+        def build(config: Any, *, serve_url: str | None = None, dirty: bool = False) -> None:
+            original(config, serve_url=serve_url, dirty=True)
+
+        serve_module.build = build  # type: ignore[assignment]
+
+        def restore() -> None:
+            serve_module.build = original  # type: ignore[assignment]
+
+        self._restore = restore
         return True
-    try:
-        import mkdocs.commands.build as build_module
-        import mkdocs.commands.serve as serve_module
-    except ImportError:
-        return False
-    original = getattr(serve_module, "build", None)
-    if original is not build_module.build:
-        return False
 
-    def build(config: Any, *, serve_url: str | None = None, dirty: bool = False) -> None:
-        original(config, serve_url=serve_url, dirty=True)
-
-    serve_module.build = build  # type: ignore[assignment]
-
-    def restore() -> None:
-        serve_module.build = original  # type: ignore[assignment]
-
-    _restore_serve = restore
-    return True
+    def restore(self) -> None:
+        """Undo ``install`` and ``quiet_dirty_warning`` (the server stopped)."""
+        if self._restore is not None:
+            self._restore()
+            self._restore = None
+        logging.getLogger(_BUILD_LOGGER).removeFilter(_FILTER)
 
 
-def stop_previews() -> None:
-    """Undo ``rebuild_dirty_under_serve`` and ``quiet_dirty_warning`` (server stopped)."""
-    global _restore_serve
-    if _restore_serve is not None:
-        _restore_serve()
-        _restore_serve = None
-    logging.getLogger(_BUILD_LOGGER).removeFilter(_FILTER)
+def quiet_dirty_warning() -> None:
+    logging.getLogger(_BUILD_LOGGER).addFilter(_FILTER)
 
 
 def nav_signature(items: Iterable[Any]) -> tuple[Any, ...]:

@@ -1,0 +1,102 @@
+"""Search records: the HTML Pagefind indexes for each resource (never served to visitors)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from pathlib import Path
+
+from bsla.catalog import Catalog
+from bsla.facets import EVERY_RECORD_WORD, FACETS
+from bsla.pages.templates import Templates
+from bsla.schema import Resource
+
+RECORD_TEMPLATE = "search_record.html.j2"
+# One index for every resource: Pagefind would otherwise split the index by
+# page language and an English visitor could never find a Spanish resource.
+INDEX_LANGUAGE = "en"
+
+
+class IndexingStopped(Exception):
+    """The search index was no longer wanted (a newer build started)."""
+
+
+def record_html(catalog: Catalog, templates: Templates, resource: Resource,
+                position: int) -> str:
+    """The HTML Pagefind indexes for one resource (never served to visitors)."""
+    return templates.memo(f"record:{resource.id}", (resource, position),  # type: ignore[no-any-return]
+                          lambda: _record_html(catalog, templates, resource, position))
+
+
+def _record_html(catalog: Catalog, templates: Templates, resource: Resource,
+                 position: int) -> str:
+    lang = templates.lang
+    taxonomy = catalog.taxonomy
+    terms = [
+        taxonomy.vocabulary(vocabulary)[t].label_in(lang)
+        for facet, vocabulary in (("capacities", "capacities"), ("focus_areas", "focus_areas"),
+                                  ("audiences", "audiences"))
+        for t in getattr(resource, facet)
+    ]
+    place = resource.collection.label_in(lang)
+    if resource.section:
+        place += " › " + resource.section.label_in(lang)
+    return templates.render(
+        RECORD_TEMPLATE,
+        r=resource,
+        index_lang=INDEX_LANGUAGE,
+        place=place,
+        type_label=taxonomy.vocabulary("types")[resource.type].label_in(lang),
+        terms=terms,
+        pdf_text=resource.pdf.text if resource.pdf is not None else "",
+        filters=[(f.id, v) for f in FACETS for v in f.values_of(resource)],
+        order=f"{position:06d}",
+        every_word=EVERY_RECORD_WORD,
+    )
+
+
+def search_records(catalog: Catalog, templates: Templates,
+                   should_stop: Callable[[], bool] = lambda: False) -> Iterator[tuple[str, bytes]]:
+    """Each resource's record: its path in a site laid out like ours, so URLs come out
+    right, and its HTML."""
+    for position, resource in enumerate(catalog.resources):
+        if should_stop():
+            raise IndexingStopped
+        yield (templates.urls.record_path(resource.id),
+               record_html(catalog, templates, resource, position).encode("utf-8"))
+
+
+def pagefind_version() -> str:
+    versions = []
+    for name in ("pagefind", "pagefind-bin", "pagefind-bin-extended"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return ",".join(versions)
+
+
+def records_digest(catalog: Catalog, templates: Templates,
+                   should_stop: Callable[[], bool] = lambda: False) -> tuple[str, int]:
+    """A digest of every record (path and text) with Pagefind's version and options; the count."""
+    digest = hashlib.sha256(f"{pagefind_version()}|{INDEX_LANGUAGE}|"
+                            f"{templates.urls.use_directory_urls}\n".encode())
+    count = 0
+    for relative, data in search_records(catalog, templates, should_stop):
+        digest.update(f"{len(relative)}:{relative}{len(data)}:".encode())
+        digest.update(data)
+        count += 1
+    return digest.hexdigest(), count
+
+
+def write_records(catalog: Catalog, templates: Templates, out_dir: Path,
+                  should_stop: Callable[[], bool] = lambda: False) -> int:
+    """One record file per resource under ``out_dir``, for Pagefind to read; the count."""
+    count = 0
+    for relative, data in search_records(catalog, templates, should_stop):
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        count += 1
+    return count
