@@ -199,7 +199,8 @@ def pdf_bytes(resource: SyntheticResource, bodies: list[PageBody], seed: int) ->
 
 def _copy_project_files(root: Path) -> None:
     root.mkdir(parents=True)
-    for name in ("taxonomy.yml", "labels.yml"):
+    # mkdocs.es.yml (the Spanish site) inherits the mkdocs.yml written below.
+    for name in ("taxonomy.yml", "labels.yml", "mkdocs.es.yml"):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "docs", root / "docs")
     # mkdocs.yml names docs/overrides as the theme's custom_dir; git keeps no empty folder.

@@ -76,7 +76,7 @@ def pseudo_words(rng: random.Random, count: int) -> list[str]:
 
 
 def make_project(root: Path, count: int, rng: random.Random) -> None:
-    for name in ("taxonomy.yml", "labels.yml"):
+    for name in ("taxonomy.yml", "labels.yml", "mkdocs.es.yml"):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "docs", root / "docs")
     config = (REPO / "mkdocs.yml").read_text("utf-8")

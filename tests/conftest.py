@@ -55,7 +55,7 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True)
-        for name in ("taxonomy.yml", "labels.yml"):
+        for name in ("taxonomy.yml", "labels.yml", "mkdocs.es.yml"):
             shutil.copy(REPO / name, root / name)
         shutil.copytree(REPO / "docs", root / "docs")
         config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")

@@ -155,3 +155,61 @@ def test_not_deposited_with_a_file_is_a_contradiction(project):
     (problem,) = problems_of(project)
     assert problem.message == "'status: not-deposited' contradicts the 'url' given"
     assert problem.line == 5  # id, title, type, summary, then status
+
+
+def test_a_bad_translation_block_is_reported_with_its_line(project):
+    project.write(f"{IB}/translated.yml", """
+        id: translated
+        title: A title
+        type: toolkit
+        summary: text
+        status: not-deposited
+        translations:
+          fr:
+            title: Un titre
+          es:
+            title: Un título
+            resumen: Un resumen
+            reviewed: maybe
+        """)
+    project.write(f"{IB}/own-language.yml", """
+        id: own-language
+        title: A title
+        type: toolkit
+        summary: text
+        status: not-deposited
+        translations:
+          en:
+            title: Same language
+            reviewed: false
+          es: just a title
+        """)
+    found = {(p.path, p.line, p.message) for p in problems_of(project)}
+    assert found == {
+        (f"{IB}/translated.yml", 6,
+         "'translations' names the language 'fr', which taxonomy.yml does not list"),
+        (f"{IB}/translated.yml", 6, "in the 'es' translation: 'resumen' cannot be translated"),
+        (f"{IB}/translated.yml", 6, "in the 'es' translation: 'reviewed' must be true or false"),
+        (f"{IB}/own-language.yml", 6,
+         "the 'es' translation must list fields such as title and summary"),
+        (f"{IB}/own-language.yml", 6,
+         "'translations' has a block for 'en', the resource's own language"),
+    }
+
+
+def test_a_translation_must_say_whether_it_was_reviewed(project):
+    project.resource(IB, "unsaid", extra="translations:\n  es:\n    title: Un título\n")
+    [problem] = problems_of(project)
+    assert problem.message == ("in the 'es' translation: the translation does not say whether "
+                               "it was reviewed")
+    assert "reviewed: false" in problem.hint
+
+
+def test_translations_load_per_language(project):
+    project.resource(IB, "said", extra=("translations:\n  es:\n    title: Un título\n"
+                                        "    tags: [uno, dos]\n    reviewed: yes\n"))
+    [resource] = load_catalog(project.root, read_pdfs=False).resources
+    translation = resource.translations["es"]
+    assert (translation.title, translation.tags, translation.reviewed) == (
+        "Un título", ("uno", "dos"), True)
+    assert translation.summary is None

@@ -29,7 +29,7 @@ from bsla.pages.nav import nav_files
 from bsla.pages.redirects import redirect_pages
 from bsla.pages.resources import resource_files, resource_pages
 from bsla.pages.templates import Templates
-from bsla.urls import FEED, HOME_SRC_URI, CachePaths, SiteUrls
+from bsla.urls import DEFAULT_LANGUAGE, FEED, HOME_SRC_URI, CachePaths, SiteUrls
 
 DOCS_DIR = "docs"
 # Theme overrides are the MkDocs door's; other renderers do not get them.
@@ -51,7 +51,7 @@ class BuildState:
 
 
 def make_templates(catalog: Catalog, labels: LabelTexts, *, use_directory_urls: bool = True,
-                   site_url: str | None = None, lang: str = "en") -> Templates:
+                   site_url: str | None = None, lang: str = DEFAULT_LANGUAGE) -> Templates:
     return Templates(catalog.taxonomy, labels, lang=lang,
                      urls=SiteUrls(use_directory_urls, site_url))
 
@@ -74,14 +74,19 @@ def render_site(catalog: Catalog, templates: Templates) -> RenderedSite:
     return RenderedSite(pages, resource_files(catalog))
 
 
-def prepare(root: Path, *, use_directory_urls: bool = True,
-            site_url: str | None = None) -> BuildState:
-    """Load and render the catalog under ``root``; raises LibraryError on any problem."""
-    cache = CachePaths(root)
-    catalog = load_catalog(root, cache_dir=cache.pdf, thumbs_dir=cache.thumbs)
+def prepare(root: Path, *, use_directory_urls: bool = True, site_url: str | None = None,
+            lang: str = DEFAULT_LANGUAGE, catalog: Catalog | None = None) -> BuildState:
+    """Load and render the catalog under ``root`` in one language; raises LibraryError.
+
+    ``catalog``, when given, is one already loaded from ``root`` (by the build
+    of another language of the same site), so it is not read again.
+    """
+    if catalog is None:
+        cache = CachePaths(root)
+        catalog = load_catalog(root, cache_dir=cache.pdf, thumbs_dir=cache.thumbs)
     labels = load_labels(root)
     templates = make_templates(catalog, labels, use_directory_urls=use_directory_urls,
-                               site_url=site_url)
+                               site_url=site_url, lang=lang)
     return BuildState(catalog, labels, templates, render_site(catalog, templates),
                       head_html(catalog, templates), home_block(catalog, templates))
 

@@ -18,7 +18,8 @@ from bsla.load import Document, safe_file_problem
 from bsla.taxonomy import Collection, Section, Taxonomy
 
 Kind = Literal[
-    "slug", "text", "markdown", "date", "term", "terms", "strings", "slugs", "url", "path"
+    "slug", "text", "markdown", "date", "term", "terms", "strings", "slugs", "url", "path",
+    "translations",
 ]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -84,8 +85,32 @@ FIELDS: tuple[FieldSpec, ...] = (
               "'Related'.", max_length=80),
     FieldSpec("former_ids", "slugs", "Ids this resource had before; their old addresses keep "
               "working.", max_length=80),
+    FieldSpec("translations", "translations", "The title, subtitle, summary and keywords in "
+              "another language, one block per language (e.g. es:), with 'reviewed: true' once "
+              "a person has checked the translation."),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+# Fields an editor may give in another language, in a resource's `translations:` block.
+TRANSLATABLE = ("title", "subtitle", "summary", "tags")
+REVIEWED = "reviewed"
+REVIEWED_VALUES = {"true": True, "yes": True, "false": False, "no": False}
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A resource's translatable fields in one other language, and whether a person checked them."""
+
+    lang: str
+    title: str | None = None
+    subtitle: str | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    reviewed: bool = False
+
+    def as_record(self) -> dict[str, Any]:
+        """The translation as the catalog exports write it."""
+        return {"title": self.title, "subtitle": self.subtitle, "summary": self.summary,
+                "tags": list(self.tags), "reviewed": self.reviewed}
 
 
 @dataclass
@@ -118,6 +143,8 @@ class Resource:
     license: str | None = None
     related: list[str] = field(default_factory=list)
     former_ids: list[str] = field(default_factory=list)
+    # Language code -> the translatable fields in that language.
+    translations: dict[str, Translation] = field(default_factory=dict)
     pdf: Any = None  # bsla.pdf.PdfFacts once read
     cover: Path | None = None  # first-page image, when one could be rendered
 
@@ -179,6 +206,8 @@ class _FieldChecker:
         """Return the cleaned value, or None after recording a problem."""
         if spec.kind in ("terms", "strings", "slugs"):
             return self._list(spec, raw)
+        if spec.kind == "translations":
+            return self._translations(spec, raw)
         if not isinstance(raw, str):
             self.problem(
                 spec.name,
@@ -187,6 +216,53 @@ class _FieldChecker:
             )
             return None
         return self._scalar(spec, raw.strip(), None)
+
+    def _translations(self, spec: FieldSpec, raw: Any) -> dict[str, Translation] | None:
+        example = "translations:\n  es:\n    title: ...\n    summary: ...\n    reviewed: false"
+        if not isinstance(raw, dict):
+            self.problem(spec.name, "'translations' must be a block with one entry per language",
+                         f"write it as: {example}")
+            return None
+        languages = list(self.taxonomy.vocabulary("languages"))
+        result: dict[str, Translation] = {}
+        for lang, block in raw.items():
+            if lang not in languages:
+                self.problem(spec.name, f"'translations' names the language '{lang}', which "
+                             "taxonomy.yml does not list", _did_you_mean(str(lang), languages))
+                continue
+            if not isinstance(block, dict):
+                self.problem(spec.name, f"the '{lang}' translation must list fields such as "
+                             "title and summary", f"write it as: {example}")
+                continue
+            inside = _TranslationChecker(self, spec.name, lang)
+            values: dict[str, Any] = {}
+            for name, value in block.items():
+                if name == REVIEWED:
+                    flag = (REVIEWED_VALUES.get(value.strip().lower())
+                            if isinstance(value, str) else None)
+                    if flag is None:
+                        inside.problem(name, "'reviewed' must be true or false",
+                                       "write 'reviewed: true' once a person has checked the "
+                                       "translation, 'reviewed: false' until then")
+                    else:
+                        values[name] = flag
+                    continue
+                if name not in TRANSLATABLE:
+                    inside.problem(name, f"'{name}' cannot be translated",
+                                   f"translate only {', '.join(TRANSLATABLE)} (and say whether "
+                                   "the translation is reviewed)")
+                    continue
+                if value is None or value == "" or value == []:
+                    continue
+                cleaned = inside.value(FIELDS_BY_NAME[name], value)
+                if cleaned is not None:
+                    values[name] = tuple(cleaned) if name == "tags" else cleaned
+            if REVIEWED not in block:
+                inside.problem(REVIEWED, "the translation does not say whether it was reviewed",
+                               "add 'reviewed: false' (or 'reviewed: true' once a person has "
+                               "checked it)")
+            result[lang] = Translation(lang, **values)
+        return result
 
     def _list(self, spec: FieldSpec, raw: Any) -> list[str] | None:
         if isinstance(raw, str):
@@ -253,6 +329,19 @@ class _FieldChecker:
                          "write the number in quotes, e.g. \"2\"", index)
             return None
         return value
+
+
+class _TranslationChecker(_FieldChecker):
+    """Checks the fields of one language's translation, reporting at the block's line."""
+
+    def __init__(self, parent: _FieldChecker, key: str, lang: str) -> None:
+        super().__init__(parent.doc, parent.taxonomy, parent.problems)
+        self.key = key
+        self.lang = lang
+
+    def problem(self, name: str, message: str, hint: str, index: int | None = None) -> None:
+        self.problems.add(self.doc.path, self.doc.line_of(self.key),
+                          f"in the '{self.lang}' translation: {message}", hint)
 
 
 def _resolve_file(checker: _FieldChecker, value: str, root: Path) -> Path | None:
@@ -328,6 +417,12 @@ def validate_resource(
         checker.problem("status", f"'status: not-deposited' contradicts the '{given}' given",
                         f"delete the 'status' line now that the resource has a {given}, or "
                         f"delete '{given}' if it is not available yet")
+    own = values.get("language")
+    if own in values.get("translations", {}):
+        checker.problem("translations", f"'translations' has a block for '{own}', the "
+                        "resource's own language",
+                        f"put the '{own}' text in the resource's own fields, or correct "
+                        "'language'")
     if len(problems) > before:
         return None
     collection, section = placement
@@ -357,6 +452,8 @@ def json_schema(taxonomy: Taxonomy) -> dict[str, Any]:
             item["enum"] = list(taxonomy.vocabulary(spec.vocabulary))
         if spec.kind in ("terms", "strings", "slugs"):
             prop.update({"type": "array", "items": item, "uniqueItems": True})
+        elif spec.kind == "translations":
+            prop.update(_translations_schema(taxonomy))
         else:
             prop.update(item)
         if spec.example is not None:
@@ -370,4 +467,23 @@ def json_schema(taxonomy: Taxonomy) -> dict[str, Any]:
         "additionalProperties": False,
         "required": [f.name for f in FIELDS if f.required],
         "properties": properties,
+    }
+
+
+def _translations_schema(taxonomy: Taxonomy) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in TRANSLATABLE:
+        spec = FIELDS_BY_NAME[name]
+        text: dict[str, Any] = {"type": "string", "description": spec.description}
+        if spec.max_length:
+            text["maxLength"] = spec.max_length
+        fields[name] = ({"type": "array", "items": text, "uniqueItems": True}
+                        if spec.kind == "strings" else text)
+    fields[REVIEWED] = {"enum": sorted(REVIEWED_VALUES),
+                        "description": "Whether a person has checked the translation."}
+    return {
+        "type": "object",
+        "propertyNames": {"enum": list(taxonomy.vocabulary("languages"))},
+        "additionalProperties": {"type": "object", "additionalProperties": False,
+                                 "required": [REVIEWED], "properties": fields},
     }

@@ -216,6 +216,42 @@ class SiteUrls:
 
         return href
 
+    def in_language(self, src_uri: str, lang: str, other: str) -> tuple[str, str | None]:
+        """Where the page ``src_uri`` of the site in ``lang`` stands in the site in ``other``.
+
+        A relative link from the page to its counterpart (the languages' sites
+        sit side by side: the main one at the root, each other one in its own
+        folder), and the counterpart's absolute URL when the site's public
+        address is known. See ``counterpart`` for pages that have none.
+        """
+        counterpart, _ = self.counterpart(src_uri, lang, other)
+        here = language_prefix(lang) + page_url(src_uri, self.use_directory_urls)
+        there = language_prefix(other) + page_url(counterpart, self.use_directory_urls)
+        base = here if here == "" or here.endswith("/") else posixpath.dirname(here)
+        relative = _relative_path(there, base)
+        if (there == "" or there.endswith("/")) and not relative.endswith("/"):
+            relative += "/"
+        absolute = None
+        if self.site_url:
+            own = language_prefix(lang)
+            main = self.site_url[: -len(own)] if own and self.site_url.endswith(own) \
+                else self.site_url
+            absolute = main + there
+        return relative, absolute
+
+    @staticmethod
+    def counterpart(src_uri: str, lang: str, other: str) -> tuple[str, bool]:
+        """The page of the site in ``other`` that matches ``src_uri``; and whether it is the same.
+
+        Every page has the same address in every language, except keyword
+        pages: keywords are translated, so a keyword page's counterpart is the
+        other language's list of keywords.
+        """
+        if lang != other and src_uri.startswith(f"{TAGS_DIR}/") \
+                and src_uri != tags_index_src_uri():
+            return tags_index_src_uri(), False
+        return src_uri, True
+
     def record_path(self, resource_id: str) -> str:
         """Where a resource's search record lies in a site laid out like ours."""
         return output_path(resource_src_uri(resource_id), self.use_directory_urls)
@@ -226,17 +262,32 @@ class SiteUrls:
 
 
 CACHE_DIR = ".cache/bsla"
+# The site's main language: its pages sit at the root, the others' under /<code>/.
+DEFAULT_LANGUAGE = "en"
+
+
+def language_prefix(lang: str) -> str:
+    """The folder a language's site lives in, below the main site ('' for the main language)."""
+    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
 
 
 @dataclass(frozen=True)
 class CachePaths:
-    """The engine's cache folders under a project root (kept between builds and runs)."""
+    """The engine's cache folders under a project root (kept between builds and runs).
+
+    Folders that hold one language's output get the language as a suffix,
+    except the main language's, which keep the names they always had.
+    """
 
     root: Path
+    lang: str = DEFAULT_LANGUAGE
 
     @property
     def base(self) -> Path:
         return self.root / CACHE_DIR
+
+    def _per_language(self, name: str) -> Path:
+        return self.base / (name if self.lang == DEFAULT_LANGUAGE else f"{name}-{self.lang}")
 
     @property
     def pdf(self) -> Path:
@@ -251,17 +302,17 @@ class CachePaths:
     @property
     def pages(self) -> Path:
         """Generated pages as files MkDocs (and awesome-pages) can open."""
-        return self.base / "pages"
+        return self._per_language("pages")
 
     @property
     def search_bundle(self) -> Path:
         """The last Pagefind bundle, reused by builds with the same records."""
-        return self.base / "search-bundle"
+        return self._per_language("search-bundle")
 
     @property
     def preview_search(self) -> Path:
         """A dev server's current search index, kept across its full rebuilds."""
-        return self.base / "search"
+        return self._per_language("search")
 
     @property
     def preview_search_work(self) -> Path:

@@ -91,3 +91,17 @@ def add_engine_files(files: Files, config: MkDocsConfig, site: RenderedSite, *,
         kind = CacheLinkedFile if copied.source.is_relative_to(cache_dir) else File
         files.append(kind.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
     return files, generated
+
+
+def add_shared_assets(files: Files, config: MkDocsConfig, docs_dir: Path, folder: str) -> None:
+    """The main site's ``docs/<folder>`` (styles, scripts, images) in another language's site.
+
+    That site's own docs folder holds only its hand-written pages; each site
+    gets its own copy of the assets, so it works on its own, like the main one.
+    """
+    source = docs_dir / folder
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            src_uri = path.relative_to(docs_dir).as_posix()
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, abs_src_path=str(path)))

@@ -14,26 +14,36 @@ only when the whole build succeeded.
 Hook modules live for the whole ``mkdocs serve`` session, so this object's
 attributes carry what one build hands to the next; each ``on_config`` starts
 a build's own state afresh.
+
+The site's other languages (``extra.library_languages`` in mkdocs.yml: a
+language code and its configuration, which inherits mkdocs.yml) are built by
+this plugin into ``<site_dir>/<code>/`` at the end of every build of the main
+language, so ``mkdocs build``, ``mkdocs serve`` and ``build_site.py`` all give
+every language. Each language is its own MkDocs build, Material's way of
+translating a site: the theme's own strings and ``<html lang>`` follow it.
 """
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from bsla.engine import BuildState, prepare
+from bsla.engine import DOCS_DIR, BuildState, prepare
 from bsla.errors import LibraryError, format_text
 from bsla.fs import staging_dir, swap_into_place
 from bsla.links import check_site_links
 from bsla.memo import RENDERED
-from bsla.mkdocs_door.files import add_engine_files
+from bsla.mkdocs_door.files import add_engine_files, add_shared_assets
 from bsla.mkdocs_door.html_bodies import HtmlBodies
 from bsla.mkdocs_door.nav_cache import NavCache
 from bsla.mkdocs_door.previews import (
@@ -49,13 +59,32 @@ from bsla.pages.home import with_home_block
 from bsla.pages.templates import COMPILED_TEMPLATES
 from bsla.search.bundle import SearchIndexJob
 from bsla.search.refresh import SearchRefresh
-from bsla.urls import HOME_SRC_URI, CachePaths
+from bsla.urls import DEFAULT_LANGUAGE, HOME_SRC_URI, CachePaths
 
 log = get_plugin_logger("bsla")
+# In mkdocs.yml's `extra:`: language code -> the configuration of that language's site.
+LANGUAGES_KEY = "library_languages"
+# Shared with every language's site, which each gets its own copy of.
+SHARED_ASSETS = "assets"
 
 
 def _root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).parent
+
+
+def _language(config: MkDocsConfig) -> str:
+    return str(config.theme["language"] or DEFAULT_LANGUAGE)
+
+
+@dataclass
+class _Build:
+    """One language's build: its config, the engine's state, and what ends it."""
+
+    config: MkDocsConfig
+    state: BuildState
+    # Plain `mkdocs build` of the main language: where the site is swapped in at the end.
+    final_site_dir: Path | None = None
+    search_job: SearchIndexJob | None = None
 
 
 class LibraryPlugin:
@@ -63,21 +92,18 @@ class LibraryPlugin:
 
     def __init__(self) -> None:
         self.command: str | None = None
-        # Under `serve`, rebuilds are dirty ones made accurate by PreviewRebuilds.
-        self.previews: PreviewRebuilds | None = None
+        # Under `serve`, rebuilds are dirty ones made accurate by PreviewRebuilds,
+        # one per language (each remembers what its previous rebuild showed).
+        self.dirty_previews = False
+        self.previews: dict[str, PreviewRebuilds] = {}
         self.dirty_serve = DirtyServe()
-        # The current build: its config object, its engine state, and (plain
-        # `mkdocs build`) the site_dir it is swapped into at the end.
-        self._config: MkDocsConfig | None = None
-        self.state: BuildState | None = None
-        self.final_site_dir: Path | None = None
+        self.builds: dict[str, _Build] = {}
         self.bodies = HtmlBodies()
         self.nav_cache = NavCache()
         self.theme_listings = ThemeListings()
-        # Pagefind runs beside MkDocs; under `serve` it may still run after the
-        # build, to be stopped when the next build starts.
-        self.search_job: SearchIndexJob | None = None
-        self.search_refresh: SearchRefresh | None = None
+        # Under `serve`, Pagefind runs after the build, to be stopped when the
+        # next build of the same language starts.
+        self.search_refresh: dict[str, SearchRefresh] = {}
 
     # -- the server's life --------------------------------------------------
 
@@ -85,11 +111,12 @@ class LibraryPlugin:
         self.command = command
         # A dev server rebuilds after every edit: keep what did not change (bsla.memo).
         RENDERED.enabled = command == "serve"
-        self.previews = None
+        self.dirty_previews = False
+        self.previews.clear()
         if command != "serve":
             return
         if dirty or (not full_rebuilds_requested() and self.dirty_serve.install()):
-            self.previews = PreviewRebuilds()
+            self.dirty_previews = True
             quiet_dirty_warning()
             log.info(f"Each edit rebuilds only the pages it changes ({PREVIEW_ENV}=full "
                      "renders every page again, as plain MkDocs does)")
@@ -100,11 +127,13 @@ class LibraryPlugin:
 
     def on_shutdown(self) -> None:
         self.command = None
-        self.previews = None
+        self.dirty_previews = False
+        self.previews.clear()
         self.dirty_serve.restore()
-        self._stop_search()
-        self._config = None
-        self.state = None
+        for lang in list(self.builds):
+            self._stop_search(lang)
+        self._stop_search_refreshes()
+        self.builds.clear()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Folders watched through the OS's change notifications (mkdocs_door.watching).
@@ -119,49 +148,64 @@ class LibraryPlugin:
             server.observer = SplitObserver(server.observer, warn=log.warning)
         return server
 
-    def _stop_search(self) -> None:
-        if self.search_job is not None:
-            self.search_job.cancel()
-            self.search_job = None
-        if self.search_refresh is not None:
-            self.search_refresh.stop()
-            self.search_refresh = None
+    def _stop_search(self, lang: str) -> None:
+        build = self.builds.get(lang)
+        if build is not None and build.search_job is not None:
+            build.search_job.cancel()
+            build.search_job = None
+        refresh = self.search_refresh.pop(lang, None)
+        if refresh is not None:
+            refresh.stop()
 
-    def _state(self, config: MkDocsConfig) -> BuildState:
-        if self.state is None or self._config is not config:
+    def _stop_search_refreshes(self) -> None:
+        for refresh in self.search_refresh.values():
+            refresh.stop()
+        self.search_refresh.clear()
+
+    def _build(self, config: MkDocsConfig) -> _Build:
+        build = self.builds.get(_language(config))
+        if build is None or build.config is not config:
             raise PluginError("the library hooks ran out of order (on_config did not run)")
-        return self.state
+        return build
 
     # -- one build --------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = _root(config)
-        self._stop_search()  # a preview's indexing still running for the previous build
+        lang = _language(config)
+        self._stop_search(lang)  # a preview's indexing still running for the previous build
+        main = self.builds.get(DEFAULT_LANGUAGE)
+        # Another language is built while the main one ends, from the same catalog.
+        catalog = main.state.catalog if lang != DEFAULT_LANGUAGE and main else None
         try:
             state = prepare(root, use_directory_urls=config.use_directory_urls,
-                            site_url=config.site_url or None)
+                            site_url=config.site_url or None, lang=lang, catalog=catalog)
         except LibraryError as exc:
             raise PluginError(str(exc)) from None
-        self._config, self.state, self.final_site_dir = config, state, None
+        build = self.builds[lang] = _Build(config, state)
         if self.command != "serve":
-            self.search_job = SearchIndexJob(state.catalog, state.templates,
-                                             cache_dir=CachePaths(root).search_bundle)
+            build.search_job = SearchIndexJob(state.catalog, state.templates,
+                                              cache_dir=CachePaths(root, lang).search_bundle)
         self.bodies.clear()
         self.nav_cache.clear()  # the navigation may differ from the previous build's
         if self.command == "serve":
             self.theme_listings.remember(config.theme)
-        if self.command == "build":
+        if self.command == "build" and lang == DEFAULT_LANGUAGE:
             # Only `mkdocs build` owns site_dir; `serve` builds into its own temp dir.
-            self.final_site_dir = Path(config.site_dir)
-            config.site_dir = str(staging_dir(self.final_site_dir))
-        log.info(state.catalog.summary_line())
+            build.final_site_dir = Path(config.site_dir)
+            config.site_dir = str(staging_dir(build.final_site_dir))
+        log.info(state.catalog.summary_line() if lang == DEFAULT_LANGUAGE
+                 else f"Building the site in '{lang}' into {config.site_dir}")
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        state = self._state(config)
-        cache = CachePaths(_root(config))
+        build = self._build(config)
+        root = _root(config)
+        cache = CachePaths(root, _language(config))
         files, self.bodies.generated = add_engine_files(
-            files, config, state.site, pages_dir=cache.pages, cache_dir=cache.base)
+            files, config, build.state.site, pages_dir=cache.pages, cache_dir=cache.base)
+        if _language(config) != DEFAULT_LANGUAGE:
+            add_shared_assets(files, config, root / DOCS_DIR, SHARED_ASSETS)
         return files
 
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -172,15 +216,16 @@ class LibraryPlugin:
         so every rebuilt page shows whole navigation, and so that a changed title
         can be noticed (mkdocs_door.previews). Resource pages are not in the navigation.
         """
-        if self.previews is None:
+        if not self.dirty_previews:
             return nav
-        state = self._state(config)
+        state = self._build(config).state
         for page in nav.pages:
             if page.markdown is None:
                 page.read_source(config)
         engine_parts: dict[str, Any] = dict(state.heads)
         engine_parts[HOME_SRC_URI] = (state.heads.get(HOME_SRC_URI), state.home_block)
-        rendered = self.previews.prepare(
+        previews = self.previews.setdefault(_language(config), PreviewRebuilds())
+        rendered = previews.prepare(
             pages=files.documentation_pages(), nav_items=nav.items, files=files,
             site_dir=config.site_dir, config_file=config.config_file_path,
             theme_dir=config.theme.custom_dir, engine_parts=engine_parts)
@@ -198,11 +243,15 @@ class LibraryPlugin:
         """
         env.bytecode_cache = COMPILED_TEMPLATES
         self.nav_cache.install(env)
+        # Each page's counterparts in the other languages, for the sitemap (docs/overrides).
+        templates, languages = self._build(config).state.templates, self._languages(config)
+        env.globals["bsla_alternates"] = lambda src_uri: templates.languages_of(src_uri,
+                                                                                languages)
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        state = self._state(config)
+        state = self._build(config).state
         src_uri = page.file.src_uri
         head = state.heads.get(src_uri)
         if head is not None:
@@ -221,6 +270,12 @@ class LibraryPlugin:
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
+        state = self._build(config).state
+        # The same page in every language, for the switcher and hreflang links
+        # (docs/overrides/main.html).
+        context["bsla_languages"] = state.templates.languages_of(
+            page.file.src_uri, self._languages(config))
+        context["bsla_language_nav"] = state.templates.label("language_switcher")
         return self.nav_cache.context(context, page, nav)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -231,33 +286,65 @@ class LibraryPlugin:
         return self.nav_cache.post_page(output_content, None)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        state = self._state(config)
+        build = self._build(config)
+        lang = _language(config)
         site_dir = Path(config.site_dir)
         if self.command == "serve":
-            self.search_refresh = SearchRefresh(
-                state.catalog, state.templates, site_dir=site_dir,
-                cache=CachePaths(_root(config)), info=log.info, warn=log.warning)
+            self.search_refresh[lang] = SearchRefresh(
+                build.state.catalog, build.state.templates, site_dir=site_dir,
+                cache=CachePaths(_root(config), lang), info=log.info, warn=log.warning)
         else:
-            job, self.search_job = self.search_job, None
+            job, build.search_job = build.search_job, None
             if job is None:
                 raise PluginError("the library hooks ran out of order (no search job)")
             try:
                 indexed = job.finish(site_dir)
             except LibraryError as exc:
                 raise PluginError(str(exc)) from None
-            log.info(f"Search index: {indexed} resources")
-            # Every real build checks the raw-HTML links MkDocs cannot see, before
-            # the site is swapped into place; live previews skip this.
+            log.info(f"Search index ({lang}): {indexed} resources")
+        if lang != DEFAULT_LANGUAGE:
+            return
+        self._build_other_languages(config)
+        if self.command != "serve":
+            # Every real build checks the raw-HTML links MkDocs cannot see (every
+            # language's, and the links between them) before the site is swapped
+            # into place; live previews skip this.
             broken = check_site_links(site_dir, site_url=config.site_url)
             if broken:
                 raise PluginError(format_text(broken.sorted()))
-        if self.final_site_dir is not None:
-            swap_into_place(site_dir, self.final_site_dir)
-            config.site_dir = str(self.final_site_dir)
+        if build.final_site_dir is not None:
+            swap_into_place(site_dir, build.final_site_dir)
+            config.site_dir = str(build.final_site_dir)
+
+    def _languages(self, config: MkDocsConfig) -> list[str]:
+        """Every language of the site, the main one first."""
+        return [DEFAULT_LANGUAGE, *(config.extra.get(LANGUAGES_KEY) or {})]
+
+    def _build_other_languages(self, config: MkDocsConfig) -> None:
+        root = _root(config)
+        for lang, config_file in (config.extra.get(LANGUAGES_KEY) or {}).items():
+            options: dict[str, Any] = {
+                "site_dir": str(Path(config.site_dir) / lang), "strict": config.strict,
+                "use_directory_urls": config.use_directory_urls}
+            if config.site_url:
+                options["site_url"] = f"{config.site_url.rstrip('/')}/{lang}/"
+            try:
+                other = load_config(config_file=str(root / config_file), **options)
+                if _language(other) != lang:
+                    raise PluginError(
+                        f"{config_file}: its theme language is '{_language(other)}', but "
+                        f"mkdocs.yml lists it for '{lang}' under extra.{LANGUAGES_KEY} (set "
+                        f"'theme: language: {lang}' in {config_file})")
+                mkdocs_build(other, dirty=self.dirty_previews)
+            except MkDocsException as exc:
+                raise PluginError(f"the site in '{lang}' ({config_file}) was not built: "
+                                  f"{str(exc).strip()}") from None
 
     def on_build_error(self, error: Exception, **_: Any) -> None:
-        self._stop_search()
-        final = self.final_site_dir
-        if final is not None:
-            for leftover in final.parent.glob(f".{final.name}.building-*"):
-                shutil.rmtree(leftover, ignore_errors=True)
+        for lang in list(self.builds):
+            self._stop_search(lang)
+        for build in self.builds.values():
+            final = build.final_site_dir
+            if final is not None:
+                for leftover in final.parent.glob(f".{final.name}.building-*"):
+                    shutil.rmtree(leftover, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -143,13 +144,19 @@ def matrix_page(catalog: Catalog, templates: Templates) -> GeneratedPage:
     return GeneratedPage(MATRIX_SRC_URI, content)
 
 
-def tag_groups(resources: list[Resource]) -> dict[str, tuple[str, list[Resource]]]:
-    """Resources by tag slug, with the tag as first written; sorted by tag."""
+def tag_groups(resources: list[Resource], tags_of: Callable[[Resource], list[str]] | None = None,
+               ) -> dict[str, tuple[str, list[Resource]]]:
+    """Resources by tag slug, with the tag as first written; sorted by tag.
+
+    ``tags_of`` gives a resource's keywords as a page shows them (translated,
+    on a page in another language); by default its own.
+    """
     groups: dict[str, list[Resource]] = defaultdict(list)
     names: dict[str, str] = {}
     for resource in resources:
+        tags = tags_of(resource) if tags_of else resource.tags
         # Two spellings of one tag share a slug; the resource is listed once.
-        for slug, tag in {tag_slug(tag): tag for tag in reversed(resource.tags)}.items():
+        for slug, tag in {tag_slug(tag): tag for tag in reversed(tags)}.items():
             names.setdefault(slug, tag)
             groups[slug].append(resource)
     return {slug: (names[slug], groups[slug])
@@ -158,7 +165,7 @@ def tag_groups(resources: list[Resource]) -> dict[str, tuple[str, list[Resource]
 
 def tag_pages(catalog: Catalog, templates: Templates) -> list[GeneratedPage]:
     label = templates.label
-    groups = tag_groups(catalog.resources)
+    groups = tag_groups(catalog.resources, lambda r: templates.shown(r).tags.value)
     index_uri = tags_index_src_uri()
     # Keyword pages stay out of the navigation; only their index is in it.
     nav = yaml.safe_dump({"title": label("tags_title"), "nav": ["index.md"]},

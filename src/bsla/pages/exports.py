@@ -52,6 +52,8 @@ def resource_record(resource: Resource, root: Path, url_for: UrlFor) -> dict[str
         value = getattr(resource, spec.name)
         if spec.name == "file":
             value = value.relative_to(root).as_posix() if value is not None else None
+        if spec.name == "translations":
+            value = {lang: t.as_record() for lang, t in value.items()}
         record[spec.name] = value
     record["collection"] = resource.collection.id
     record["section"] = resource.section.id if resource.section else None
@@ -128,8 +130,11 @@ def _csv_text(rows: list[dict[str, Any]], *, header: bool) -> str:
 def _csv_row(record: dict[str, Any]) -> str:
     record = dict(record)
     facts = record.pop("pdf") or {}
+    translations = record.pop("translations") or {}
     row = {key: CSV_LIST_SEPARATOR.join(value) if isinstance(value, list) else value
            for key, value in record.items()}
+    # One cell: the translations as JSON, language-tagged by their keys.
+    row["translations"] = json.dumps(translations, ensure_ascii=False) if translations else ""
     row.update({f"pdf_{name}": facts.get(name) for name in PDF_FACT_FIELDS})
     access = row.pop("pdf_accessibility", None) or {}
     row["pdf_accessibility_missing"] = CSV_LIST_SEPARATOR.join(access.get("missing", []))
@@ -153,6 +158,17 @@ def record_schema(catalog: Catalog) -> dict[str, Any]:
         if name not in resource["required"] and name != "file":
             properties[name] = {"anyOf": [spec, {"type": "null"}]}
     nullable_string = {"type": ["string", "null"]}
+    text_or_null = {"type": ["string", "null"]}
+    properties["translations"] = {"anyOf": [{"type": "null"}, {
+        "type": "object",
+        "propertyNames": {"enum": list(catalog.taxonomy.vocabulary("languages"))},
+        "additionalProperties": {
+            "type": "object", "required": ["title", "summary", "reviewed"],
+            "properties": {"title": text_or_null, "subtitle": text_or_null,
+                           "summary": text_or_null,
+                           "tags": {"type": "array", "items": {"type": "string"}},
+                           "reviewed": {"type": "boolean"}}},
+    }]}
     properties.update({
         "collection": {"enum": [c.id for c in catalog.taxonomy.collections]},
         "section": nullable_string,

@@ -95,6 +95,10 @@ def resource_json_ld(catalog: Catalog, resource: Resource, *, page_url: str,
         "keywords": resource.tags,
         "creativeWorkStatus": taxonomy.vocabulary("statuses")[resource.status].label_in(lang),
     }
+    if resource.translations:
+        # JSON-LD's language-tagged values: the name and description in every language given.
+        data["name"] = _tagged(resource, "title", resource.title)
+        data["description"] = _tagged(resource, "summary", " ".join(resource.summary.split()))
     if resource.subtitle:
         data["alternativeHeadline"] = resource.subtitle
     if resource.date:
@@ -116,6 +120,15 @@ def resource_json_ld(catalog: Catalog, resource: Resource, *, page_url: str,
     elif resource.url:
         data["sameAs"] = resource.url
     return data
+
+
+def _tagged(resource: Resource, field: str, own: str) -> list[dict[str, str]]:
+    values = [{"@value": own, "@language": resource.language}]
+    for lang, translation in sorted(resource.translations.items()):
+        text = getattr(translation, field)
+        if text:
+            values.append({"@value": " ".join(text.split()), "@language": lang})
+    return values
 
 
 def catalog_json_ld(catalog: Catalog, *, site_name: str, home_url: str,

@@ -45,6 +45,7 @@ def resource_page(catalog: Catalog, templates: Templates, resource: Resource) ->
 def _resource_page(templates: Templates, resource: Resource, related: list[Resource],
                    original: Resource | None) -> GeneratedPage:
     src_uri = resource_src_uri(resource.id)
+    shown = templates.shown(resource)
     content = templates.render(
         "resource.md.j2",
         r=resource,
@@ -53,8 +54,8 @@ def _resource_page(templates: Templates, resource: Resource, related: list[Resou
         original=original,
         href=templates.href_from(src_uri),
         pdf_name=pdf_file_name(resource.id),
-        title_meta=front_matter_text(resource.title),
-        description_meta=front_matter_text(plain_text(resource.summary, 300)),
+        title_meta=front_matter_text(shown.title.value),
+        description_meta=front_matter_text(plain_text(shown.summary.value, 300)),
         citations=citations(resource, templates.urls.absolute(src_uri), templates.label),
         pdf_access=assess(resource),
         cover=COVER_FILE if resource.cover is not None else None,

@@ -8,7 +8,9 @@ which pages exist.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,8 @@ from markupsafe import Markup
 from bsla.errors import LibraryError, Problems
 from bsla.labels import Labels, LabelTexts
 from bsla.memo import RENDERED
-from bsla.pages.text import FILTERS
-from bsla.schema import Resource
+from bsla.pages.text import FILTERS, LANGUAGE_FILTERS
+from bsla.schema import TRANSLATABLE, Resource
 from bsla.taxonomy import Collection, Section, Taxonomy
 from bsla.urls import (
     SEARCH_SRC_URI,
@@ -68,6 +70,47 @@ def _template_stamps() -> tuple[tuple[str, int], ...]:
     return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in TEMPLATES.rglob("*.j2")))
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """A page in one of the site's languages, as the page in another links to it."""
+
+    lang: str
+    name: str  # the language's name in that language ("Español")
+    href: str  # relative to the page that links to it
+    url: str | None  # absolute, when the site's public address is known
+    current: bool
+    # The same page in that language (else the nearest page there: hreflang leaves it out).
+    same_page: bool
+
+
+@dataclass(frozen=True)
+class ShownText:
+    """One translatable field as a page shows it, and the language it is in."""
+
+    value: Any
+    lang: str
+    # ' lang="en"' where the text's language is not the page's (screen readers switch voice).
+    attr: Markup
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A resource's translatable fields as a page in one language shows them.
+
+    Each field is the translation into the page's language where the
+    resource has one, else the resource's own text, marked with its language.
+    """
+
+    title: ShownText
+    subtitle: ShownText
+    summary: ShownText
+    tags: ShownText
+    # The resource's own language, when a field it has is shown untranslated.
+    untranslated_from: str | None
+    # A translation is shown that no person has reviewed yet.
+    unreviewed: bool
+
+
 class Templates:
     """The engine's templates, rendered with one build's labels, language and addresses."""
 
@@ -91,10 +134,12 @@ class Templates:
             auto_reload=False,
         )
         self.env.filters.update(FILTERS)
+        self.env.filters.update({name: functools.partial(function, lang=lang)
+                                 for name, function in LANGUAGE_FILTERS.items()})
         self.env.globals.update(label=self.label, taxonomy=taxonomy, term=self.term,
                                 lang=lang, resource_uri=resource_src_uri,
                                 listing_uri=placement_src_uri, tag_uri=tag_src_uri,
-                                search_uri=SEARCH_SRC_URI)
+                                search_uri=SEARCH_SRC_URI, shown=self.shown)
         self._cards: dict[tuple[str, str], Markup] = {}  # see cards_from
         # Everything a template sees besides its own arguments (bsla.memo).
         self.memo_context = RENDERED.context((
@@ -103,7 +148,40 @@ class Templates:
 
     def memo(self, name: str, inputs: tuple[Any, ...], render: Callable[[], Any]) -> Any:
         """``render()``, or its result from an earlier build of this process (bsla.memo)."""
-        return RENDERED.get(name, (self.memo_context, *inputs), render)
+        # One entry per language: a dev server renders every language after each edit.
+        return RENDERED.get((self.lang, name), (self.memo_context, *inputs), render)
+
+    def languages_of(self, src_uri: str, languages: list[str]) -> list[Alternate]:
+        """The page ``src_uri`` in each of the site's languages, this one included."""
+        names = self.taxonomy.vocabulary("languages")
+        alternates = []
+        for lang in languages:
+            href, url = self.urls.in_language(src_uri, self.lang, lang)
+            _, same = self.urls.counterpart(src_uri, self.lang, lang)
+            name = names[lang].label_in(lang) if lang in names else lang
+            alternates.append(Alternate(lang, name, href, url, lang == self.lang, same))
+        return alternates
+
+    def shown(self, resource: Resource) -> Shown:
+        """The resource's translatable fields in this build's language, or marked as not."""
+        own = resource.language == self.lang
+        translation = None if own else resource.translations.get(self.lang)
+        fields: dict[str, ShownText] = {}
+        untranslated = False
+        for name in TRANSLATABLE:
+            original = getattr(resource, name)
+            translated = getattr(translation, name, None) if translation else None
+            if own or not original:
+                fields[name] = ShownText(original, resource.language, Markup(""))
+            elif translated:
+                value = list(translated) if name == "tags" else translated
+                fields[name] = ShownText(value, self.lang, Markup(""))
+            else:
+                untranslated = True
+                fields[name] = ShownText(original, resource.language,
+                                         Markup(' lang="{}"').format(resource.language))
+        return Shown(**fields, untranslated_from=resource.language if untranslated else None,
+                     unreviewed=translation is not None and not translation.reviewed)
 
     def term(self, vocabulary: str, term_id: str) -> Any:
         return self.taxonomy.vocabulary(vocabulary)[term_id]

@@ -7,12 +7,15 @@ allow-list, so neither script nor local-file links reach the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
 
 import markdown
 import nh3
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from bsla.schema import check_url
@@ -93,13 +96,39 @@ def markdown_text(text: str) -> Markup:
     return Markup(MARKDOWN_SPECIALS.sub(r"\\\1", text))
 
 
-def human_size(size: int) -> str:
+def human_size(size: int, lang: str = "en") -> str:
+    """A file size as readers of ``lang`` write it: "1.2 MB", "1,2 MB"."""
     value = float(size)
     for unit in ("bytes", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+            if unit == "bytes":
+                return f"{int(value)} {unit}"
+            return f"{format_decimal(round(value, 1), '0.0', locale=lang)} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
+
+
+@functools.lru_cache(maxsize=4096)
+def human_date(value: str, lang: str = "en") -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD date in words of ``lang``: "March 2019", "marzo de 2019".
+
+    Babel (the Unicode CLDR's data) knows each language's month names and
+    word order; anything that is not a real date is shown as the editor wrote it.
+    """
+    parts = value.split("-")
+    if len(parts) == 1 or not all(part.isascii() and part.isdigit() for part in parts):
+        return value
+    try:
+        if len(parts) == 2:
+            return format_skeleton("yMMMM", dt.date(int(parts[0]), int(parts[1]), 1),
+                                   locale=lang)
+        return format_date(dt.date(*map(int, parts[:3])), format="long", locale=lang)
+    except (ValueError, TypeError, LookupError):
+        return value
+
+
+def human_number(value: int, lang: str = "en") -> str:
+    return format_decimal(value, locale=lang)
 
 
 def yaml_str(value: str) -> Markup:
@@ -107,5 +136,8 @@ def yaml_str(value: str) -> Markup:
     return Markup(json.dumps(value, ensure_ascii=False))
 
 
-FILTERS = {"summary_html": summary_html, "plain_text": plain_text, "human_size": human_size,
-           "yaml_str": yaml_str, "markdown_text": markdown_text}
+FILTERS = {"summary_html": summary_html, "plain_text": plain_text, "yaml_str": yaml_str,
+           "markdown_text": markdown_text}
+# Filters that write for readers of one language: the build's language is added.
+LANGUAGE_FILTERS = {"human_size": human_size, "human_date": human_date,
+                    "human_number": human_number}

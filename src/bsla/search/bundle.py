@@ -26,13 +26,14 @@ from bsla.catalog import Catalog
 from bsla.errors import LibraryError, Problems
 from bsla.fs import link_tree, swap_into_place
 from bsla.pages.templates import Templates
-from bsla.search.records import INDEX_LANGUAGE, records_digest, write_records
+from bsla.search.records import records_digest, write_records
 from bsla.urls import SEARCH_DIR
 
 # Indexing 10,000 records takes well under a minute; this only stops a hung run.
 PAGEFIND_TIMEOUT_S = 900
-# Files the search page loads; checked to be present and non-empty after indexing.
-BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind")
+# Files the search page loads; checked to be present and non-empty after indexing
+# (with the index's WebAssembly, wasm.<language>.pagefind).
+BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 
 
 class BundleCache:
@@ -45,14 +46,16 @@ class BundleCache:
     to the files a site was given, so keeping one costs no extra disk.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, lang: str) -> None:
         self.folder = folder
+        self.lang = lang
 
     def take(self, key: str, expected: int, output: Path) -> bool:
         """Copy the bundle kept under ``key`` to ``output``; False if there is none whole."""
         entry = self.folder / key
         try:
-            if _bundle_failure(entry) is not None or indexed_count(entry) != expected:
+            if (_bundle_failure(entry, self.lang) is not None
+                    or indexed_count(entry) != expected):
                 return False
             link_tree(entry, output)
         except (OSError, ValueError, KeyError, TypeError):
@@ -76,20 +79,21 @@ class BundleCache:
             return  # only a speed-up: the next build runs Pagefind again
 
 
-def _pagefind_command(records: Path, output: Path, keep_index_url: bool) -> list[str]:
+def _pagefind_command(records: Path, output: Path, keep_index_url: bool,
+                      lang: str) -> list[str]:
     # Pagefind's own program, run to completion (``python -m pagefind`` finds the
     # binary the wheel ships). Its Python service API was tried first and, about
     # once in fifteen builds, left a bundle file empty: it stops the service right
     # after the write is acknowledged. A finished process has written everything.
     command = [sys.executable, "-m", "pagefind", "--site", str(records),
-               "--output-path", str(output), "--force-language", INDEX_LANGUAGE, "--quiet"]
+               "--output-path", str(output), "--force-language", lang, "--quiet"]
     if keep_index_url:
         command.append("--keep-index-url")
     return command
 
 
-def _bundle_failure(output: Path) -> str | None:
-    missing = [name for name in BUNDLE_FILES
+def _bundle_failure(output: Path, lang: str) -> str | None:
+    missing = [name for name in (*BUNDLE_FILES, f"wasm.{lang}.pagefind")
                if not (output / name).is_file() or (output / name).stat().st_size == 0]
     if missing:
         return "the search bundle is incomplete (" + ", ".join(missing) + ")"
@@ -137,7 +141,8 @@ class SearchIndexJob:
         self._output = self._tmp / "bundle"
         self._process: subprocess.Popen[bytes] | None = None
         self._started = time.monotonic()
-        self._cache = BundleCache(cache_dir) if cache_dir is not None else None
+        self._lang = templates.lang
+        self._cache = BundleCache(cache_dir, self._lang) if cache_dir is not None else None
         self.reused = False
         try:
             # The digest first, the files only when no kept bundle matches it:
@@ -152,7 +157,7 @@ class SearchIndexJob:
                 write_records(catalog, templates, self._tmp / "records", should_stop)
                 # Pagefind refuses an empty site; the search page says so.
                 command = _pagefind_command(self._tmp / "records", self._output,
-                                            not templates.urls.use_directory_urls)
+                                            not templates.urls.use_directory_urls, self._lang)
                 nice = shutil.which("nice") if background else None
                 self._process = subprocess.Popen(
                     [nice, "-n", "19", *command] if nice else command,
@@ -179,7 +184,8 @@ class SearchIndexJob:
             else:
                 text = out.decode("utf-8", "replace").strip()
                 failure = (text or f"pagefind exited with {self._process.returncode}"
-                           if self._process.returncode else _bundle_failure(self._output))
+                           if self._process.returncode
+                           else _bundle_failure(self._output, self._lang))
             if failure is not None:
                 raise _index_problem(f"the search index could not be built: {failure}",
                                      "reinstall the project's packages (pip install -e .), "

@@ -1,4 +1,10 @@
-"""Search records: the HTML Pagefind indexes for each resource (never served to visitors)."""
+"""Search records: the HTML Pagefind indexes for each resource (never served to visitors).
+
+Each language's site has one index of every resource, in the site's language
+(labels, and Pagefind's word stemming), whatever language a resource is
+written in: Pagefind would otherwise split the index by each record's
+language, and a reader could never find a resource written in the other one.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,6 @@ from bsla.pages.templates import Templates
 from bsla.schema import Resource
 
 RECORD_TEMPLATE = "search_record.html.j2"
-# One index for every resource: Pagefind would otherwise split the index by
-# page language and an English visitor could never find a Spanish resource.
-INDEX_LANGUAGE = "en"
 
 
 class IndexingStopped(Exception):
@@ -45,7 +48,8 @@ def _record_html(catalog: Catalog, templates: Templates, resource: Resource,
     return templates.render(
         RECORD_TEMPLATE,
         r=resource,
-        index_lang=INDEX_LANGUAGE,
+        s=templates.shown(resource),
+        index_lang=templates.lang,
         place=place,
         type_label=taxonomy.vocabulary("types")[resource.type].label_in(lang),
         terms=terms,
@@ -80,7 +84,7 @@ def pagefind_version() -> str:
 def records_digest(catalog: Catalog, templates: Templates,
                    should_stop: Callable[[], bool] = lambda: False) -> tuple[str, int]:
     """A digest of every record (path and text) with Pagefind's version and options; the count."""
-    digest = hashlib.sha256(f"{pagefind_version()}|{INDEX_LANGUAGE}|"
+    digest = hashlib.sha256(f"{pagefind_version()}|{templates.lang}|"
                             f"{templates.urls.use_directory_urls}\n".encode())
     count = 0
     for relative, data in search_records(catalog, templates, should_stop):

@@ -1,0 +1,74 @@
+"""The Spanish site in Chromium: the switcher, search in Spanish, and accessibility."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from bsla.mkdocs_door.commands import build_site
+from tests.browser.conftest import serve_directory
+from tests.browser.test_accessibility import AXE, axe_violations
+from tests.conftest import REPO, Project
+
+pytestmark = pytest.mark.browser
+SPANISH_TITLE = "Guía de participación de las familias"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run `make test` (it runs npm ci)")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    project = Project(tmp_path_factory.mktemp("languages") / "library")
+    for folder in ("compendium", "briefs"):
+        shutil.rmtree(project.root / folder)
+        shutil.copytree(REPO / folder, project.root / folder)
+    project.resource("compendium/outreach-engagement", "guia-participacion", pdf_pages=2,
+                     language="es", title=f'"{SPANISH_TITLE}"',
+                     text="Reuniones con las familias del barrio",
+                     summary='"Cómo invitar a las familias a las reuniones."')
+    site = project.root / "site"
+    build_site(project.root, site)
+    url, server = serve_directory(site)
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.parametrize("path", ["es/", "es/compendium/outreach-engagement/",
+                                  "es/resources/mindful-leadership/",
+                                  "es/resources/guia-participacion/", "es/search/",
+                                  "es/matrix/", "es/about/"])
+def test_no_axe_violations_on_spanish_pages(page, site_url, path):
+    page.goto(site_url + path)
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert axe_violations(page) == []
+    assert page.external_requests == []
+
+
+def test_the_switcher_lands_on_the_same_resource_in_the_other_language(page, site_url):
+    page.goto(site_url + "resources/mindful-leadership/")
+    switch = page.get_by_role("link", name="Español")
+    switch.focus()  # a real link, reached by keyboard
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/es/resources/mindful-leadership/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("h1").inner_text().startswith("Liderazgo consciente")
+    assert "Traducción pendiente de revisión" in page.content()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/resources/mindful-leadership/")
+    assert "/es/" not in page.url
+    assert page.external_requests == []
+
+
+@pytest.mark.parametrize("query", ["participacion", "participación", "reuniones"])
+def test_spanish_search_finds_accented_words_without_accents(page, site_url, query):
+    page.goto(site_url + f"es/search/?q={query}")
+    page.wait_for_function(
+        "() => { const root = document.querySelector('[data-bsla-search]');"
+        " return root.classList.contains('bsla-search--ready')"
+        " && !root.hasAttribute('aria-busy'); }")
+    titles = page.locator("[data-results] h3 a").all_inner_texts()
+    assert SPANISH_TITLE in titles, titles
+    assert page.external_requests == []
