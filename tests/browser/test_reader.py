@@ -121,3 +121,90 @@ def test_header_search_is_reached_with_the_keyboard(page, site):
     # Focus is visible on it.
     assert page.evaluate(
         "getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    return context, context.new_page()
+
+
+def test_on_a_phone_the_first_result_is_on_the_first_screen(browser, site):
+    context, tab = phone_page(browser)
+    try:
+        tab.goto(site + f"search/?q={WORD}")
+        settle(tab)
+        status = tab.locator("[data-status]")
+        first = tab.locator("[data-results] li").first
+        assert status.inner_text() == "12 resources match."
+        # Wholly inside the first 844 px, without scrolling.
+        assert tab.evaluate("window.scrollY") == 0
+        for element in (status, first):
+            box = element.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+        # The filter groups wait behind the disclosure button, closed.
+        toggle = tab.get_by_role("button", name="Filters")
+        assert toggle.is_visible()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert toggle.get_attribute("aria-controls") == "bsla-facets"
+        assert not tab.locator("#bsla-facets").is_visible()
+        facets_top = tab.locator("#bsla-facets").evaluate("e => e.offsetTop")
+        assert facets_top == 0  # not laid out at all while closed
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_filters_button_opens_them_and_counts_ticked_values(browser, site):
+    context, tab = phone_page(browser)
+    try:
+        tab.goto(site + f"search/?q={WORD}&language=es")
+        settle(tab)
+        toggle = tab.locator("[data-filters-toggle]")
+        assert toggle.inner_text().strip() == "Filters (1 active)"
+        assert tab.locator("[data-status]").inner_text() == "6 resources match."
+        toggle.focus()
+        tab.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        facets = tab.locator("#bsla-facets")
+        assert facets.is_visible()
+        # A disclosure, not a dialog: the groups follow the button, the page keeps scrolling.
+        assert facets.bounding_box()["y"] > toggle.bounding_box()["y"]
+        assert tab.locator("[role=dialog], [aria-modal=true]").count() == 0
+        group = tab.locator('details[data-facet="language"]')
+        assert group.get_attribute("open") is not None
+        tab.get_by_label(re.compile(r"^English \(")).check()
+        settle(tab)
+        assert toggle.inner_text().strip() == "Filters (2 active)"
+        assert tab.locator("[data-status]").inner_text() == "12 resources match."
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not facets.is_visible()
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_the_filters_stay_beside_the_results(page, site):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(site + f"search/?q={WORD}")
+    settle(page)
+    assert not page.locator("[data-filters-toggle]").is_visible()
+    facets = page.locator("#bsla-facets").bounding_box()
+    results = page.locator(".bsla-results").bounding_box()
+    assert facets["x"] + facets["width"] <= results["x"]
+    assert abs(facets["y"] - results["y"]) < 5
+    assert page.external_requests == []
+
+
+def test_no_axe_violations_in_the_phone_layout(browser, site):
+    from tests.browser.test_accessibility import AXE, axe_violations
+
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run `make test` (it runs npm ci)")
+    context, tab = phone_page(browser)
+    try:
+        tab.goto(site + f"search/?q={WORD}&language=es")
+        settle(tab)
+        assert axe_violations(tab) == []
+        tab.locator("[data-filters-toggle]").click()
+        assert axe_violations(tab) == []
+    finally:
+        context.close()
