@@ -14,6 +14,7 @@ from bsla.build import prepare, staging_dir, swap_into_place, write_generated
 from bsla.catalog import load_catalog
 from bsla.errors import FORMATTERS, LibraryError, Problems
 from bsla.render import CopiedFile, GeneratedPage
+from bsla.site_address import MISSING_SITE_URL
 
 CONFIG_FILE = "mkdocs.yml"
 HOME_PAGE = "index.md"
@@ -53,8 +54,11 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 
 def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool = False,
-               zip_path: Path | None = None) -> None:
-    """Build the site into ``site_dir`` atomically; raises on any failure."""
+               zip_path: Path | None = None) -> str | None:
+    """Build the site into ``site_dir`` atomically; raises on any failure.
+
+    Returns the site's public address (site_url), None when it is not set.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -75,6 +79,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+    return config.site_url or None
 
 
 def _mkdocs_failure(exc: Exception, fmt: str) -> int:
@@ -92,11 +97,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
     _mkdocs_logging(args.verbose)
     try:
-        build_site(root, Path(args.site_dir) if args.site_dir else root / "site",
-                   strict=not args.no_strict, offline=args.offline,
-                   zip_path=Path(args.zip).resolve() if args.zip else None)
+        site_url = build_site(root, Path(args.site_dir) if args.site_dir else root / "site",
+                              strict=not args.no_strict, offline=args.offline,
+                              zip_path=Path(args.zip).resolve() if args.zip else None)
     except MkDocsException as exc:
         return _mkdocs_failure(exc, args.format)
+    if site_url is None:
+        print(MISSING_SITE_URL, file=sys.stderr)
     print(f"Built the site into {args.site_dir or root / 'site'}")
     return 0
 

@@ -11,13 +11,13 @@ from markupsafe import Markup
 from bsla.catalog import Catalog
 from bsla.cite import bibtex, ris
 from bsla.export import (
-    atom_feed,
     catalog_csv,
     catalog_json,
     export_entry,
     record_schema,
     today,
 )
+from bsla.feed import atom_feed
 from bsla.metadata import catalog_json_ld, highwire_tags, json_ld_script, resource_json_ld
 from bsla.schema import Resource, json_schema
 

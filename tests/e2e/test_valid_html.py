@@ -9,6 +9,7 @@ and says why.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -63,7 +64,17 @@ def built_site(tmp_path_factory) -> Path:
     taxonomy.write_text(re.sub(r"listing_page_size: \d+", "listing_page_size: 2", text),
                         "utf-8")
     site = project.root / "site"
-    build_site(project.root, site)
+    # With the public address, so share previews and canonical links are checked too.
+    saved = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = "https://library.example/"
+    try:
+        build_site(project.root, site)
+    finally:
+        if saved is None:
+            del os.environ["SITE_URL"]
+        else:
+            os.environ["SITE_URL"] = saved
+    assert 'property="og:image"' in (site / "resources/flyer/index.html").read_text("utf-8")
     return site
 
 
