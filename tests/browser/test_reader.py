@@ -125,7 +125,19 @@ def test_header_search_is_reached_with_the_keyboard(page, site):
 
 def phone_page(browser):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    return context, context.new_page()
+    tab = context.new_page()
+    tab.external_requests = []
+
+    def guard(route) -> None:
+        # As in conftest's page fixture: record and block anything not from the test server.
+        if route.request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+            route.continue_()
+        else:
+            tab.external_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context, tab
 
 
 def test_on_a_phone_the_first_result_is_on_the_first_screen(browser, site):
@@ -149,6 +161,7 @@ def test_on_a_phone_the_first_result_is_on_the_first_screen(browser, site):
         assert not tab.locator("#bsla-facets").is_visible()
         facets_top = tab.locator("#bsla-facets").evaluate("e => e.offsetTop")
         assert facets_top == 0  # not laid out at all while closed
+        assert tab.external_requests == []
     finally:
         context.close()
 
@@ -178,6 +191,7 @@ def test_on_a_phone_the_filters_button_opens_them_and_counts_ticked_values(brows
         toggle.click()
         assert toggle.get_attribute("aria-expanded") == "false"
         assert not facets.is_visible()
+        assert tab.external_requests == []
     finally:
         context.close()
 
