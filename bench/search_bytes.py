@@ -80,7 +80,7 @@ def make_project(root: Path, count: int, rng: random.Random) -> None:
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "docs", root / "docs")
     config = (REPO / "mkdocs.yml").read_text("utf-8")
-    config = config.replace("  - src/bsla/hooks.py", f"  - {REPO / 'src/bsla/hooks.py'}")
+    config = config.replace("  - src/bsla/", f"  - {REPO / 'src/bsla'}/")
     (root / "mkdocs.yml").write_text(config, "utf-8")
     tags = [f"topic {n}" for n in range(300)]
     for n in range(count):

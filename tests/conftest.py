@@ -59,7 +59,7 @@ class Project:
             shutil.copy(REPO / name, root / name)
         shutil.copytree(REPO / "docs", root / "docs")
         config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-        config = config.replace("  - src/bsla/hooks.py", f"  - {REPO / 'src/bsla/hooks.py'}")
+        config = config.replace("  - src/bsla/", f"  - {REPO / 'src/bsla'}/")
         (root / "mkdocs.yml").write_text(config, encoding="utf-8")
         for folder in ("compendium", "briefs"):
             (root / folder).mkdir()

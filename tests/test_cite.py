@@ -90,3 +90,17 @@ def test_ris_parses_back(resources, rid):
     assert entry["urls"] == [URL.format(id=rid)]
     assert entry.get("year") == (resource.date[:4] if resource.date else None)
     assert entry["file_attachments1"] == "https://x.example/a.pdf"
+
+
+@pytest.mark.parametrize("where", ["/resources/one/", "resources/one/", "", None,
+                                   "file:///srv/site/resources/one/", "https:///resources/one/"])
+def test_a_citation_carries_an_absolute_url_or_none(resources, where):
+    # A build without SITE_URL knows only the path; a bare path is left out.
+    resource = resources["one"]
+    assert apa(resource, where) == GOLDEN["one"][0].rsplit(" https://", 1)[0]
+    assert chicago(resource, where) == GOLDEN["one"][1].rsplit(" https://", 1)[0]
+    fields = {f.key: f.value for f in bibtexparser.parse_string(
+        bibtex(resource, where)).entries[0].fields}
+    assert "url" not in fields
+    (entry,) = rispy.loads(ris(resource, where, where))
+    assert "urls" not in entry and "file_attachments1" not in entry

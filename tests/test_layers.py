@@ -27,10 +27,11 @@ PACKAGE = REPO / "src" / "bsla"
 
 # Lowest first. A name ending in ".*" covers that subpackage and every module in it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("leaves", ("errors", "urls", "generated", "fs", "memo", "paging", "indexed_text")),
+    ("leaves", ("errors", "urls", "generated", "fs", "memo", "paging", "indexed_text", "clock",
+                "site_address")),
     ("reading", ("load", "labels")),
     ("stages", ("taxonomy", "schema", "pdf", "pdf_worker", "catalog", "cite", "fixity",
-                "accessibility", "facets", "links", "scaffold")),
+                "accessibility", "facets", "links", "scaffold", "git_dates")),
     ("page toolkit", ("pages", "pages.text", "pages.templates")),
     ("outputs", ("pages.*", "search.*")),
     ("engine", ("engine",)),

@@ -3,6 +3,10 @@
 Authors are written by editors as "Family, Given" for people and without a
 comma for organizations. With no authors, the publisher is the (corporate)
 author, as APA and Chicago both prescribe for agency reports.
+
+A citation carries an absolute URL or none: a path such as ``/resources/x/``
+(what a build without SITE_URL knows) means nothing once the citation is
+pasted elsewhere, so it is left out.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bsla.schema import Resource
 
@@ -31,6 +36,14 @@ class Author:
         return " ".join(
             "-".join(piece[0] + "." for piece in part.split("-") if piece) for part in parts if part
         )
+
+
+def citable_url(url: str | None) -> str | None:
+    """``url`` when a reader can follow it from anywhere (http or https, with a host)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def authors_of(resource: Resource) -> list[Author]:
@@ -68,7 +81,7 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def apa(resource: Resource, url: str) -> str:
+def apa(resource: Resource, url: str | None) -> str:
     """APA 7 reference (plain text; the title is italic in print)."""
     authors = authors_of(resource)
     year, month, day = _date_parts(resource.date)
@@ -82,7 +95,8 @@ def apa(resource: Resource, url: str) -> str:
     parts = [_end(_apa_names(authors)), f"({when}).", _end(_title_with_subtitle(resource))]
     if not (len(authors) == 1 and authors[0].family == resource.publisher):
         parts.append(_end(resource.publisher))
-    parts.append(url)
+    if citable_url(url):
+        parts.append(url)
     return " ".join(parts)
 
 
@@ -102,7 +116,7 @@ def _chicago_names(authors: list[Author]) -> str:
     return f"{lead}, " + ", ".join(rest[:-1]) + f", and {rest[-1]}"
 
 
-def chicago(resource: Resource, url: str) -> str:
+def chicago(resource: Resource, url: str | None) -> str:
     """Chicago author-date reference list entry."""
     authors = authors_of(resource)
     year, month, day = _date_parts(resource.date)
@@ -114,7 +128,8 @@ def chicago(resource: Resource, url: str) -> str:
         place += f", {stamp}"
     if not (len(authors) == 1 and authors[0].family == resource.publisher and not month):
         parts.append(_end(place))
-    parts.append(_end(url))
+    if citable_url(url):
+        parts.append(_end(url))
     return " ".join(parts)
 
 
@@ -126,7 +141,7 @@ def _bibtex_escape(text: str) -> str:
     return text
 
 
-def bibtex(resource: Resource, url: str) -> str:
+def bibtex(resource: Resource, url: str | None) -> str:
     authors = authors_of(resource)
     names = " and ".join(
         "{" + _bibtex_escape(a.family) + "}" if a.is_organization
@@ -143,7 +158,8 @@ def bibtex(resource: Resource, url: str) -> str:
         fields.append(("year", year))
     if month:
         fields.append(("month", calendar.month_abbr[month].lower()))
-    fields.append(("url", url))
+    if citable_url(url):
+        fields.append(("url", url))
     fields.append(("language", resource.language))
     body = ",\n".join(
         f"  {key} = {value}" if key == "month" else f"  {key} = {{{value}}}"
@@ -151,7 +167,7 @@ def bibtex(resource: Resource, url: str) -> str:
     return f"@{entry_type}{{{resource.id},\n{body}\n}}\n"
 
 
-def ris(resource: Resource, url: str, pdf_url: str | None = None) -> str:
+def ris(resource: Resource, url: str | None, pdf_url: str | None = None) -> str:
     authors = authors_of(resource)
     year, month, day = _date_parts(resource.date)
     lines = [f"TY  - {RIS_TYPES.get(resource.type, 'GEN')}"]
@@ -164,8 +180,9 @@ def ris(resource: Resource, url: str, pdf_url: str | None = None) -> str:
         lines.append("DA  - " + "/".join(
             [year, f"{month:02d}" if month else "", f"{day:02d}" if day else ""]) + "/")
     lines.append(f"LA  - {resource.language}")
-    lines.append(f"UR  - {url}")
-    if pdf_url:
+    if citable_url(url):
+        lines.append(f"UR  - {url}")
+    if citable_url(pdf_url):
         lines.append(f"L1  - {pdf_url}")
     for tag in resource.tags:
         lines.append(f"KW  - {tag}")

@@ -18,6 +18,7 @@ from bsla.links import check_external
 from bsla.scaffold import SCHEMA_PATH, new_resource
 from bsla.schema import json_schema
 from bsla.search.bundle import write_search_index
+from bsla.site_address import MISSING_SITE_URL
 from bsla.taxonomy import load_taxonomy
 from bsla.urls import CATALOG_JSON, SEARCH_DIR, CachePaths
 
@@ -56,12 +57,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     show_progress(args.verbose)
     site_dir = Path(args.site_dir) if args.site_dir else root / SITE_DIR
     try:
-        build_site(root, site_dir, strict=not args.no_strict, offline=args.offline,
-                   zip_path=Path(args.zip).resolve() if args.zip else None)
+        site_url = build_site(root, site_dir, strict=not args.no_strict, offline=args.offline,
+                              zip_path=Path(args.zip).resolve() if args.zip else None)
     except SiteBuildFailed as exc:
         print(exc, file=sys.stderr)
         print("The previous site was left unchanged.", file=sys.stderr)
         return 1
+    if site_url is None:
+        print(MISSING_SITE_URL, file=sys.stderr)
     print(f"Built the site into {site_dir}")
     return 0
 

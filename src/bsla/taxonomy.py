@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ class Taxonomy:
     defaults: dict[str, str]
     # Resource cards per listing page; later cards go to page-2, page-3, ...
     listing_page_size: int = DEFAULT_LISTING_PAGE_SIZE
+    # The feed's permanent id, a tag: URI (RFC 4151); entries add "/resources/<id>".
+    feed_id: str | None = None
 
     def vocabulary(self, name: str) -> dict[str, Term]:
         return self.vocabularies[name]
@@ -176,9 +179,31 @@ def load_taxonomy(path: Path, root: Path, problems: Problems) -> Taxonomy | None
                 "give it 'folder: top/sub'",
             )
     page_size = _listing_page_size(doc, problems)
+    feed = _feed_id(doc, problems)
     if len(problems) > before:
         return None
-    return Taxonomy(path, tuple(collections), vocabularies, dict(defaults), page_size)
+    return Taxonomy(path, tuple(collections), vocabularies, dict(defaults), page_size, feed)
+
+
+# tag:<domain or e-mail>,<YYYY[-MM[-DD]]>:<name> (RFC 4151), no fragment.
+_TAG_URI = re.compile(r"tag:[A-Za-z0-9.@_-]+\.[A-Za-z]{2,},\d{4}(-\d{2}(-\d{2})?)?"
+                      r":[A-Za-z0-9._~!$&'()*+,;=:@/-]+")
+
+
+def _feed_id(doc: Document, problems: Problems) -> str | None:
+    site = doc.data.get("site") or {}
+    raw = site.get("feed_id") if isinstance(site, dict) else None
+    if raw is None:
+        return None
+    text = str(raw).strip().rstrip("/")
+    if not _TAG_URI.fullmatch(text):
+        problems.add(doc.path, doc.line_of("site"),
+                     f"'site.feed_id' is '{text}', not a tag: URI",
+                     "write a domain (or e-mail) the publisher held on a date, that date and a "
+                     "name, e.g. 'feed_id: tag:example.org,2026:library'; never change it "
+                     "afterwards, or feed readers show every resource again as new")
+        return None
+    return text
 
 
 def _listing_page_size(doc: Document, problems: Problems) -> int:

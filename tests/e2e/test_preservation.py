@@ -21,6 +21,7 @@ from tests.conftest import REPO, Project
 
 pytestmark = pytest.mark.e2e
 SITE_URL = "https://library.example/bsla/"
+FEED_ID = "tag:cssp.org,2026:bsla-library"  # site: feed_id in taxonomy.yml
 BUILD_SITE = [sys.executable, str(REPO / "build_site.py")]
 
 
@@ -33,6 +34,7 @@ class HeadParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.meta: list[tuple[str, str]] = []
+        self.properties: list[tuple[str, str]] = []
         self.json_ld: list[str] = []
         self._in_ld = False
 
@@ -40,6 +42,8 @@ class HeadParser(HTMLParser):
         attributes = dict(attrs)
         if tag == "meta" and "name" in attributes:
             self.meta.append((attributes["name"], attributes.get("content", "")))
+        if tag == "meta" and "property" in attributes:
+            self.properties.append((attributes["property"], attributes.get("content", "")))
         self._in_ld = tag == "script" and attributes.get("type") == "application/ld+json"
 
     def handle_data(self, data):
@@ -74,7 +78,19 @@ def library(tmp_path_factory) -> Project:
 def site(library) -> Path:
     result = run(["build"], library.root, SITE_URL=SITE_URL)
     assert result.returncode == 0, result.stderr
+    assert "SITE_URL" not in result.stderr
     return library.root / "site"
+
+
+@pytest.fixture(scope="module")
+def local_build(library, tmp_path_factory) -> tuple[Path, str]:
+    """The same library built without SITE_URL: (site folder, what the build printed)."""
+    site = tmp_path_factory.mktemp("local") / "site"
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    result = subprocess.run([*BUILD_SITE, "build", "--site-dir", str(site)], cwd=library.root,
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    return site, result.stderr
 
 
 def test_resource_page_has_highwire_tags_and_json_ld(site):
@@ -149,7 +165,9 @@ def test_feed_lists_resources_newest_first(site):
     feed = ET.parse(site / "feed.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     ids = [e.find("a:id", ns).text for e in feed.findall("a:entry", ns)]
-    assert ids[:2] == [SITE_URL + "resources/flyer/", SITE_URL + "resources/governance-brief/"]
+    # "pending" has no added date and is not committed: dated by the build, so newest.
+    assert ids == [f"{FEED_ID}/resources/{rid}" for rid in ("pending", "flyer",
+                                                             "governance-brief")]
     sitemap = (site / "sitemap.xml").read_text("utf-8")
     assert "<lastmod>" in sitemap and SITE_URL + "resources/flyer/" in sitemap
 
@@ -254,3 +272,68 @@ def test_the_resources_folder_sends_visitors_to_the_search_page(site):
     assert (folder.parent / target / "index.html").resolve() == (site / "search/index.html")
     assert f'<link rel="canonical" href="{SITE_URL}search/">' in html
     assert "<title>Search the library</title>" in html and '<html lang="en">' in html
+
+
+def test_share_previews_on_resource_pages_and_the_home_page(site):
+    head = head_of(site / "resources/flyer/index.html")
+    og, twitter = dict(head.properties), dict(head.meta)
+    assert og["og:type"] == "article"
+    assert og["og:title"] == twitter["twitter:title"] == "Title of flyer"
+    assert og["og:description"] == twitter["twitter:description"] == "Summary of flyer."
+    assert og["og:site_name"] == "Best Start LA Resource Library"
+    assert og["og:locale"] == "en_US"
+    assert og["og:url"] == SITE_URL + "resources/flyer/"
+    assert og["og:image"] == twitter["twitter:image"] == SITE_URL + "resources/flyer/cover.png"
+    assert og["og:image:alt"] == "First page of Title of flyer"
+    assert twitter["twitter:card"] == "summary"
+    # Escaped once: the title typed with markup arrives as the same text, never as markup.
+    brief = dict(head_of(site / "resources/governance-brief/index.html").properties)
+    assert brief["og:title"] == "Governance ‹/script›‹script›alert(1)‹/script›"
+    # A resource without a PDF has no cover to show, so no image.
+    assert "og:image" not in dict(head_of(site / "resources/pending/index.html").properties)
+    home = dict(head_of(site / "index.html").properties)
+    assert home["og:type"] == "website" and home["og:url"] == SITE_URL
+    assert home["og:title"] == "Best Start LA Resource Library"
+    assert home["og:description"].startswith("Toolkits, reflection papers")
+
+
+def test_feedparser_reads_absolute_permanent_ids_and_real_dates(site):
+    import feedparser
+
+    parsed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.id == FEED_ID
+    assert parsed.feed.updated_parsed.tm_year >= 2026
+    entries = {e.link.rsplit("/", 2)[-2]: e for e in parsed.entries}
+    assert set(entries) == {"flyer", "governance-brief", "pending"}
+    for rid, entry in entries.items():
+        assert entry.id == f"{FEED_ID}/resources/{rid}"
+        assert entry.link == f"{SITE_URL}resources/{rid}/"
+        assert entry.updated_parsed.tm_year > 1970
+    assert entries["flyer"].updated.startswith("2026-02-01T")  # its `added` date
+
+
+def test_without_site_url_nothing_carries_a_wrong_address(library, local_build):
+    site, printed = local_build
+    # One warning, saying what to do.
+    assert printed.count("SITE_URL is not set") == 1
+    assert "SITE_URL=https://" in printed
+    page = (site / "resources/governance-brief/index.html").read_text("utf-8")
+    apa = re.search(r'id="cite-apa">([^<]*)<', page).group(1)
+    chicago = re.search(r'id="cite-chicago">([^<]*)<', page).group(1)
+    for citation in (apa, chicago):
+        assert "/resources/" not in citation and "http" not in citation
+    assert apa.endswith("Center for the Study of Social Policy (CSSP).")
+    bib = (site / "resources/governance-brief/governance-brief.bib").read_text("utf-8")
+    ris_text = (site / "resources/governance-brief/governance-brief.ris").read_text("utf-8")
+    assert "url =" not in bib and "UR  -" not in ris_text and "L1  -" not in ris_text
+    properties = dict(head_of(site / "resources/flyer/index.html").properties)
+    assert "og:url" not in properties and "og:image" not in properties
+    assert properties["og:title"] == "Title of flyer"
+    import feedparser
+
+    parsed = feedparser.parse((site / "feed.xml").read_bytes())
+    # Ids stay absolute and the same wherever the site is hosted.
+    assert parsed.feed.id == FEED_ID
+    assert {e.id for e in parsed.entries} == {
+        f"{FEED_ID}/resources/{rid}" for rid in ("flyer", "governance-brief", "pending")}

@@ -34,6 +34,8 @@ async function start(root) {
   const more = root.querySelector("[data-more]");
   const clear = root.querySelector("[data-clear]");
   const heading = root.querySelector("#bsla-results-heading");
+  const layout = root.querySelector("[data-filters]");
+  const filtersToggle = root.querySelector("[data-filters-toggle]");
   const groups = [...facetsForm.querySelectorAll("details[data-facet]")];
   const facetIds = groups.map((group) => group.dataset.facet);
   const boxes = (facet) => [...facetsForm.querySelectorAll(`input[type=checkbox][name="${facet}"]`)];
@@ -168,6 +170,7 @@ async function start(root) {
       showStatus(state, active);
       showRelax(state, active, leftOut, withoutWords);
       clear.hidden = active.length === 0;
+      showFilterCount(state);
       withWords = Boolean(state.q);
       await showMore(false, mine);
     } finally {
@@ -191,6 +194,14 @@ async function start(root) {
         label.classList.toggle("bsla-facet__label--empty", count === 0 && !box.checked);
       }
     }
+  }
+
+  // The phone layout's "Filters" button says how many values are ticked.
+  function showFilterCount(state) {
+    const ticked = facetIds.reduce((sum, facet) => sum + state.filters[facet].length, 0);
+    filtersToggle.textContent = ticked
+      ? fill(filtersToggle.dataset.labelActive, { count: ticked })
+      : filtersToggle.dataset.label;
   }
 
   function showStatus(state, active) {
@@ -337,6 +348,11 @@ async function start(root) {
     heading.focus();
   });
   more.addEventListener("click", () => showMore(true));
+  filtersToggle.addEventListener("click", () => {
+    const open = filtersToggle.getAttribute("aria-expanded") !== "true";
+    filtersToggle.setAttribute("aria-expanded", String(open));
+    layout.dataset.filters = open ? "open" : "closed";
+  });
   for (const group of groups) {
     group.addEventListener("toggle", async () => {
       const facet = group.dataset.facet;

@@ -38,8 +38,11 @@ def _failure(exc: MkDocsException) -> SiteBuildFailed:
 
 
 def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool = False,
-               zip_path: Path | None = None) -> None:
-    """Build the site into ``site_dir`` atomically; raises SiteBuildFailed or LibraryError."""
+               zip_path: Path | None = None) -> str | None:
+    """Build the site into ``site_dir`` atomically; raises SiteBuildFailed or LibraryError.
+
+    Returns the site's public address (site_url), None when it is not set.
+    """
     site_dir = site_dir.resolve()
     staging = staging_dir(site_dir)
     try:
@@ -60,6 +63,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+    return config.site_url or None
 
 
 def serve(root: Path, dev_addr: str) -> None:

@@ -53,6 +53,7 @@ from bsla.mkdocs_door.previews import (
     full_rebuilds_requested,
     quiet_dirty_warning,
 )
+from bsla.mkdocs_door.theme import theme_label, valid_toggles
 from bsla.mkdocs_door.theme_listing import ThemeListings
 from bsla.mkdocs_door.watching import POLL_ONLY_ENV, SplitObserver, polling_requested
 from bsla.pages.home import with_home_block
@@ -243,8 +244,10 @@ class LibraryPlugin:
         """
         env.bytecode_cache = COMPILED_TEMPLATES
         self.nav_cache.install(env)
-        # Each page's counterparts in the other languages, for the sitemap (docs/overrides).
+        # Each page's counterparts in the other languages, for the sitemap (docs/overrides),
+        # and the site's labels for the theme's own templates.
         templates, languages = self._build(config).state.templates, self._languages(config)
+        env.globals["bsla_label"] = theme_label(templates.label)
         env.globals["bsla_alternates"] = lambda src_uri: templates.languages_of(src_uri,
                                                                                 languages)
         return env
@@ -279,11 +282,11 @@ class LibraryPlugin:
         return self.nav_cache.context(context, page, nav)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return self.nav_cache.post_page(output, page)
+        return valid_toggles(self.nav_cache.post_page(output, page))
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:
-        return self.nav_cache.post_page(output_content, None)
+        return valid_toggles(self.nav_cache.post_page(output_content, None))
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         build = self._build(config)

@@ -8,11 +8,9 @@ at. ``catalog-record.schema.json`` describes it and a test validates against it.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
 import io
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 from bsla.accessibility import CHECKS, assess
 from bsla.catalog import Catalog
 from bsla.cite import bibtex, ris
+from bsla.clock import build_time
 from bsla.generated import GeneratedPage
 from bsla.pages.templates import Templates
 from bsla.schema import FIELDS, Resource, json_schema
@@ -213,10 +212,7 @@ def record_schema(catalog: Catalog) -> dict[str, Any]:
 
 def today() -> str:
     """Build time, or SOURCE_DATE_EPOCH when set, for reproducible exports."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit()
-              else dt.datetime.now(dt.UTC))
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def catalog_exports(catalog: Catalog, templates: Templates) -> dict[str, str]:

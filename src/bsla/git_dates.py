@@ -1,0 +1,47 @@
+"""When each file first entered the project's git history, read with one ``git log``.
+
+The feed dates a resource with no ``added`` date by when its YAML file was
+first committed: a real date that never changes between builds, unlike the
+file's modification time (a fresh clone makes every file new). Outside a git
+repository, without git, or for files not committed yet, a file simply has
+no date here and the caller falls back to the build time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+GIT_TIMEOUT_S = 60
+_MARK = "@"
+
+
+def first_commit_times(root: Path, folders: Iterable[str]) -> dict[str, dt.datetime]:
+    """Path from ``root`` (POSIX) -> time of the oldest commit adding it, under ``folders``."""
+    folders = sorted(set(folders))
+    if not folders:
+        return {}
+    try:
+        # Newest first; --no-renames reports a moved file as added at its new path.
+        # --relative gives paths from ``root`` even when it is below the repository's top.
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "log", "--diff-filter=A", "--no-renames",
+             "--relative", f"--format={_MARK}%ct", "--name-only", "--", *folders],
+            cwd=root, capture_output=True, text=True, timeout=GIT_TIMEOUT_S,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if result.returncode != 0:
+        return {}
+    times: dict[str, dt.datetime] = {}
+    current: dt.datetime | None = None
+    for line in result.stdout.splitlines():
+        if line.startswith(_MARK) and line[1:].isdigit():
+            current = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC)
+        elif line and current is not None:
+            # Later lines are older commits: the last one seen is the first addition.
+            times[line] = current
+    return times
