@@ -64,6 +64,13 @@ class Project:
         for folder in ("compendium", "briefs"):
             (root / folder).mkdir()
 
+    def use_bundled_catalog(self) -> Project:
+        """Replace the empty catalog folders with the repository's own catalog."""
+        for folder in ("compendium", "briefs"):
+            shutil.rmtree(self.root / folder)
+            shutil.copytree(REPO / folder, self.root / folder)
+        return self
+
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from bsla.mkdocs_door.commands import build_site
@@ -20,9 +18,7 @@ def site_url(tmp_path_factory):
     if not AXE.is_file():
         pytest.fail("axe-core is missing: run `make test` (it runs npm ci)")
     project = Project(tmp_path_factory.mktemp("a11y") / "library")
-    for folder in ("compendium", "briefs"):
-        shutil.rmtree(project.root / folder)
-        shutil.copytree(REPO / folder, project.root / folder)
+    project.use_bundled_catalog()
     project.resource("compendium/outreach-engagement", "flyer-with-pdf", pdf_pages=2,
                      title='"Outreach flyer"', capacities="[neighborhood-capacities]")
     site = project.root / "site"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 from bsla.mkdocs_door.commands import build_site
 from tests.browser.conftest import serve_directory
 from tests.browser.test_accessibility import AXE, axe_violations
-from tests.conftest import REPO, Project
+from tests.conftest import Project
 
 pytestmark = pytest.mark.browser
 SPANISH_TITLE = "Guía de participación de las familias"
@@ -22,9 +21,7 @@ def site_url(tmp_path_factory):
         pytest.fail("axe-core is missing: run `make test` (it runs npm ci)")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     project = Project(tmp_path_factory.mktemp("languages") / "library")
-    for folder in ("compendium", "briefs"):
-        shutil.rmtree(project.root / folder)
-        shutil.copytree(REPO / folder, project.root / folder)
+    project.use_bundled_catalog()
     project.resource("compendium/outreach-engagement", "guia-participacion", pdf_pages=2,
                      language="es", title=f'"{SPANISH_TITLE}"',
                      text="Reuniones con las familias del barrio",

@@ -6,7 +6,6 @@ import json
 import os
 import posixpath
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,9 +27,7 @@ def bilingual_site(tmp_path_factory) -> Path:
     """The bundled catalog plus a resource written in Spanish, built once."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     project = Project(tmp_path_factory.mktemp("languages") / "library")
-    for folder in ("compendium", "briefs"):
-        shutil.rmtree(project.root / folder)
-        shutil.copytree(REPO / folder, project.root / folder)
+    project.use_bundled_catalog()
     project.resource("compendium/outreach-engagement", "guia-participacion", pdf_pages=2,
                      language="es", title='"Guía de participación de las familias"',
                      summary='"Cómo invitar a las familias a las reuniones."',
@@ -42,6 +39,9 @@ def bilingual_site(tmp_path_factory) -> Path:
                          "translations:\n  es:\n    title: Guía revisada\n"
                          "    summary: Un resumen revisado.\n    tags: [revisada]\n"
                          "    reviewed: true\n"))
+    # A hand-written page nobody has written in Spanish yet.
+    project.write("docs/contact.md", "---\ntitle: Contact\n---\n\n# Contact us\n\n"
+                  "Write to the *library team*.\n")
     site = project.root / "site"
     build_site(project.root, site)
     return site
@@ -160,6 +160,17 @@ def test_translations_are_shown_with_their_review_state(bilingual_site):
     assert record["translations"] == {"es": {
         "title": "Guía revisada", "subtitle": None, "summary": "Un resumen revisado.",
         "tags": ["revisada"], "reviewed": True}}
+
+
+def test_a_hand_written_page_without_spanish_text_shows_the_english_one(bilingual_site):
+    html = (bilingual_site / SPANISH / "contact/index.html").read_text("utf-8")
+    assert '<html lang="es"' in html and "Disponible solo en inglés" in html
+    english = re.search(r'<div lang="en">(.*?)</div>', html, re.S)
+    assert english and "Contact us" in english.group(1)
+    assert "<em>library team</em>" in english.group(1)  # still converted from Markdown
+    [(href, _)] = switcher((bilingual_site / "contact/index.html").read_text("utf-8"))
+    assert resolve(bilingual_site, "contact/index.html", href) == \
+        bilingual_site / SPANISH / "contact/index.html"
 
 
 def test_dates_and_sizes_in_the_readers_language(bilingual_site):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bsla.mkdocs_door.commands import build_site
-from tests.conftest import REPO, Project
+from tests.conftest import Project
 
 pytestmark = pytest.mark.e2e
 
@@ -52,9 +52,7 @@ def built_site(tmp_path_factory) -> Path:
     project = Project(tmp_path_factory.mktemp("valid") / "library")
     # The bundled catalog, plus what it lacks: a deposited PDF, a renamed
     # resource (a redirect page) and enough resources for a second listing page.
-    for folder in ("compendium", "briefs"):
-        shutil.rmtree(project.root / folder)
-        shutil.copytree(REPO / folder, project.root / folder)
+    project.use_bundled_catalog()
     project.resource("compendium/outreach-engagement", "flyer", pdf_pages=2,
                      title='"Outreach flyer"', capacities="[neighborhood-capacities]",
                      former_ids="[old-flyer]", date='"2020-05"')

@@ -18,7 +18,7 @@ copying these 50 KB files.)
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -26,7 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from bsla.fs import link_or_copy, write_generated
-from bsla.generated import RenderedSite
+from bsla.generated import GeneratedPage, RenderedSite
 
 
 class CacheLinkedFile(File):
@@ -105,3 +105,13 @@ def add_shared_assets(files: Files, config: MkDocsConfig, docs_dir: Path, folder
             src_uri = path.relative_to(docs_dir).as_posix()
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+
+
+def add_untranslated_pages(files: Files, config: MkDocsConfig, pages: Mapping[str, str],
+                           pages_dir: Path, rewrite: Callable[[str], str]) -> None:
+    """The main language's hand-written ``pages`` (source path -> file), rewritten for a
+    site in another language that has no text of its own for them."""
+    generated = [GeneratedPage(uri, rewrite(Path(path).read_text(encoding="utf-8")))
+                 for uri, path in pages.items()]
+    for page, path in write_generated(generated, pages_dir):
+        files.append(File.generated(config, page.src_uri, abs_src_path=str(path)))

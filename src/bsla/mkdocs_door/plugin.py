@@ -26,7 +26,7 @@ translating a site: the theme's own strings and ``<html lang>`` follow it.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from bsla.errors import LibraryError, format_text
 from bsla.fs import staging_dir, swap_into_place
 from bsla.links import check_site_links
 from bsla.memo import RENDERED
-from bsla.mkdocs_door.files import add_engine_files, add_shared_assets
+from bsla.mkdocs_door.files import add_engine_files, add_shared_assets, add_untranslated_pages
 from bsla.mkdocs_door.html_bodies import HtmlBodies
 from bsla.mkdocs_door.nav_cache import NavCache
 from bsla.mkdocs_door.previews import (
@@ -56,6 +56,7 @@ from bsla.mkdocs_door.previews import (
 from bsla.mkdocs_door.theme import theme_label, valid_toggles
 from bsla.mkdocs_door.theme_listing import ThemeListings
 from bsla.mkdocs_door.watching import POLL_ONLY_ENV, SplitObserver, polling_requested
+from bsla.pages.handwritten import untranslated_page
 from bsla.pages.home import with_home_block
 from bsla.pages.templates import COMPILED_TEMPLATES
 from bsla.search.bundle import SearchIndexJob
@@ -86,6 +87,8 @@ class _Build:
     # Plain `mkdocs build` of the main language: where the site is swapped in at the end.
     final_site_dir: Path | None = None
     search_job: SearchIndexJob | None = None
+    # The hand-written pages of docs/ (source path -> file), which every language shows.
+    handwritten: dict[str, str] = field(default_factory=dict)
 
 
 class LibraryPlugin:
@@ -202,11 +205,23 @@ class LibraryPlugin:
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         build = self._build(config)
         root = _root(config)
-        cache = CachePaths(root, _language(config))
+        lang = _language(config)
+        cache = CachePaths(root, lang)
+        build.handwritten = {f.src_uri: f.abs_src_path for f in files.documentation_pages()
+                             if f.abs_src_path}
         files, self.bodies.generated = add_engine_files(
             files, config, build.state.site, pages_dir=cache.pages, cache_dir=cache.base)
-        if _language(config) != DEFAULT_LANGUAGE:
+        main = self.builds.get(DEFAULT_LANGUAGE)
+        if lang != DEFAULT_LANGUAGE and main is not None:
             add_shared_assets(files, config, root / DOCS_DIR, SHARED_ASSETS)
+            untranslated = {uri: path for uri, path in main.handwritten.items()
+                            if files.get_file_from_path(uri) is None}
+            for uri in sorted(untranslated):
+                log.info(f"{DOCS_DIR}/{lang}/{uri} does not exist: the site in '{lang}' shows "
+                         f"{DOCS_DIR}/{uri} in {DEFAULT_LANGUAGE}, marked as such")
+            add_untranslated_pages(files, config, untranslated, cache.pages,
+                                   lambda text: untranslated_page(text, build.state.templates,
+                                                                  DEFAULT_LANGUAGE))
         return files
 
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
