@@ -116,13 +116,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_markdown_tree(root: Path, out_dir: Path) -> int:
+def render_markdown_tree(root: Path, out_dir: Path, *, use_directory_urls: bool = True) -> int:
     """Write the whole site as plain Markdown + files into ``out_dir`` (atomically).
 
     This is the door for renderers that run no MkDocs hooks: point their
     ``docs_dir`` at ``out_dir``.
     """
-    state = prepare(root, use_directory_urls=True)
+    state = prepare(root, use_directory_urls=use_directory_urls)
     out_dir = out_dir.resolve()
     staging = staging_dir(out_dir, "rendering")
     try:
@@ -153,8 +153,12 @@ def render_markdown_tree(root: Path, out_dir: Path) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    count = render_markdown_tree(_root(args), Path(args.out))
+    count = render_markdown_tree(_root(args), Path(args.out), use_directory_urls=not args.zensical)
     print(f"Wrote {count} generated pages and the hand-written docs into {args.out}")
+    if args.zensical:
+        from bsla.zensical_config import write_zensical_config
+
+        print(f"Wrote {write_zensical_config(_root(args), Path(args.out), Path(args.zensical))}")
     return 0
 
 
@@ -292,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render", help="write all pages as plain Markdown into a folder, for other renderers")
     render.add_argument("--out", required=True, help="output folder")
+    render.add_argument("--zensical", metavar="CONFIG",
+                        help="also write this Zensical configuration for the tree (links as .html)")
     render.set_defaults(func=cmd_render)
 
     index = commands.add_parser(
@@ -338,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     # MkDocs prints a multi-line banner about its 2.0 on every run; the README
-    # covers that future (see "Other renderers"), editors need not see it daily.
+    # covers that future (see "Builders"), editors need not see it daily.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     args = build_parser().parse_args(argv)
     try:

@@ -49,7 +49,9 @@ class _DirtyWarningFilter(logging.Filter):
 
 
 _FILTER = _DirtyWarningFilter()
-_BUILD_LOGGER = "mkdocs.commands.build"
+# ProperDocs runs these hooks with `mkdocs.*` imports aliased to its own
+# modules, which log under their own names.
+_BUILD_LOGGERS = ("mkdocs.commands.build", "properdocs.commands.build")
 _restore_serve: Callable[[], None] | None = None
 
 
@@ -58,7 +60,8 @@ def full_rebuilds_requested() -> bool:
 
 
 def quiet_dirty_warning() -> None:
-    logging.getLogger(_BUILD_LOGGER).addFilter(_FILTER)
+    for name in _BUILD_LOGGERS:
+        logging.getLogger(name).addFilter(_FILTER)
 
 
 def rebuild_dirty_under_serve() -> bool:
@@ -100,7 +103,8 @@ def stop_previews() -> None:
     if _restore_serve is not None:
         _restore_serve()
         _restore_serve = None
-    logging.getLogger(_BUILD_LOGGER).removeFilter(_FILTER)
+    for name in _BUILD_LOGGERS:
+        logging.getLogger(name).removeFilter(_FILTER)
 
 
 def nav_signature(items: Iterable[Any]) -> tuple[Any, ...]:
