@@ -231,22 +231,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from bsla.fixity import verify
+    from bsla.fixity import is_url, report_lines, verify
 
     root = _root(args)
-    report = verify(root, Path(args.against) if args.against else root / "site" / "catalog.json")
-    for relative in report.changed:
-        print(f"{relative}: the file changed since the catalog was published "
-              "(its SHA-256 differs)", file=sys.stderr)
-    for relative in report.missing:
-        print(f"{relative}: the file has vanished since the catalog was published",
-              file=sys.stderr)
-    if report.ok:
-        print(f"OK: {report.checked} files match their published SHA-256.")
-        return 0
-    print(f"{len(report.changed)} changed, {len(report.missing)} missing of {report.checked} "
-          "files.", file=sys.stderr)
-    return 1
+    against = args.against or root / "site" / "catalog.json"
+    report = verify(root, against if isinstance(against, Path) or is_url(against)
+                    else Path(against))
+    ok, lines = report_lines(report)
+    for line in lines:
+        print(line, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def cmd_linkcheck(args: argparse.Namespace) -> int:
@@ -325,8 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser(
         "verify", help="re-hash deposited PDFs against the published catalog.json")
-    verify.add_argument("--against", help="catalog.json to compare with (default: "
-                        "site/catalog.json)")
+    verify.add_argument("--against", help="catalog.json to compare with, or the address of "
+                        "the deployed site (default: site/catalog.json)")
     verify.set_defaults(func=cmd_verify)
 
     linkcheck = commands.add_parser(
