@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bsla.catalog import Catalog, load_catalog
+from bsla.exchange import exchange, remove_leftovers
 from bsla.outputs import head_html
 from bsla.render import GeneratedPage, RenderedSite, Renderer, load_labels, render_site
 
@@ -104,9 +105,15 @@ def swap_into_place(built: Path, final: Path) -> None:
         shutil.rmtree(built, ignore_errors=True)
         built = beside
     old = None
+    if final.exists() and exchange(built, final):
+        # One step (bsla.exchange): `built` now holds the previous site.
+        shutil.rmtree(built, ignore_errors=True)
+        remove_leftovers(final)
+        return
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
         os.replace(final, old / final.name)
     os.replace(built, final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    remove_leftovers(final)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bsla.build import prepare, staging_dir, swap_into_place, write_generated
+from bsla.build_lock import acquire_build_lock, release_build_lock
 from bsla.catalog import load_catalog
 from bsla.errors import FORMATTERS, LibraryError, Problems
 from bsla.render import CopiedFile, GeneratedPage
@@ -59,6 +60,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool
     from mkdocs.config import load_config
 
     site_dir = site_dir.resolve()
+    acquire_build_lock(root, "build_site")  # one build per checkout (bsla.build_lock)
     staging = staging_dir(site_dir)
     try:
         overrides: dict[str, object] = {"site_dir": str(staging), "strict": strict}
@@ -73,6 +75,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool
                                           root_dir=site_dir.parent, base_dir=site_dir.name)
             Path(partial).replace(zip_path)
     finally:
+        release_build_lock("build_site")
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
 

@@ -39,6 +39,7 @@ from bsla.build import (
     swap_into_place,
     write_generated,
 )
+from bsla.build_lock import acquire_build_lock, release_build_lock
 from bsla.errors import LibraryError, format_text
 from bsla.links import check_site_links
 from bsla.memo import RENDERED
@@ -146,6 +147,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     _stop_search_jobs()  # a preview's indexing still running for the previous build
     try:
+        acquire_build_lock(root, "hooks")  # released when the build ends or fails
         state = prepare(root, use_directory_urls=config.use_directory_urls,
                         site_url=config.site_url or None)
     except LibraryError as exc:
@@ -351,6 +353,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if state.final_site_dir is not None:
         swap_into_place(site_dir, state.final_site_dir)
         config.site_dir = str(state.final_site_dir)
+    release_build_lock("hooks")
 
 
 class _SearchRefresh:
@@ -412,6 +415,7 @@ class _SearchRefresh:
 
 
 def on_build_error(error: Exception, **_: Any) -> None:
+    release_build_lock("hooks")
     _stop_search_jobs()
     for state in _states.values():
         if state.final_site_dir is not None:
