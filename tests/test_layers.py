@@ -28,14 +28,14 @@ PACKAGE = REPO / "src" / "bsla"
 # Lowest first. A name ending in ".*" covers that subpackage and every module in it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("leaves", ("errors", "urls", "generated", "fs", "memo", "paging", "indexed_text", "clock",
-                "site_address")),
+                "site_address", "build_lock", "exchange")),
     ("reading", ("load", "labels")),
     ("stages", ("taxonomy", "schema", "pdf", "pdf_worker", "catalog", "cite", "fixity",
                 "accessibility", "facets", "links", "scaffold", "git_dates")),
     ("page toolkit", ("pages", "pages.text", "pages.templates")),
     ("outputs", ("pages.*", "search.*")),
     ("engine", ("engine",)),
-    ("doors", ("cli", "mkdocs_door.*")),
+    ("doors", ("cli", "zensical_config", "mkdocs_door.*")),
     ("mkdocs hooks", ("hooks",)),
 ]
 # The shared toolkit of the pages layer; every other pages module is an output module.

@@ -13,7 +13,7 @@ from bsla.accessibility import report_table
 from bsla.catalog import TAXONOMY_FILE, load_catalog
 from bsla.engine import export_texts, prepare, write_markdown_tree
 from bsla.errors import FORMATTERS, LibraryError, Problems
-from bsla.fixity import verify
+from bsla.fixity import is_url, report_lines, verify
 from bsla.links import check_external
 from bsla.scaffold import SCHEMA_PATH, new_resource
 from bsla.schema import json_schema
@@ -21,6 +21,7 @@ from bsla.search.bundle import write_search_index
 from bsla.site_address import MISSING_SITE_URL
 from bsla.taxonomy import load_taxonomy
 from bsla.urls import CATALOG_JSON, SEARCH_DIR, CachePaths
+from bsla.zensical_config import write_zensical_config
 
 SITE_DIR = "site"
 
@@ -79,8 +80,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    count = write_markdown_tree(_root(args), Path(args.out))
+    count = write_markdown_tree(_root(args), Path(args.out), use_directory_urls=not args.zensical)
     print(f"Wrote {count} generated pages and the hand-written docs into {args.out}")
+    if args.zensical:
+        print(f"Wrote {write_zensical_config(_root(args), Path(args.out), Path(args.zensical))}")
     return 0
 
 
@@ -141,20 +144,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     root = _root(args)
-    report = verify(root, Path(args.against) if args.against
-                    else root / SITE_DIR / CATALOG_JSON)
-    for relative in report.changed:
-        print(f"{relative}: the file changed since the catalog was published "
-              "(its SHA-256 differs)", file=sys.stderr)
-    for relative in report.missing:
-        print(f"{relative}: the file has vanished since the catalog was published",
-              file=sys.stderr)
-    if report.ok:
-        print(f"OK: {report.checked} files match their published SHA-256.")
-        return 0
-    print(f"{len(report.changed)} changed, {len(report.missing)} missing of {report.checked} "
-          "files.", file=sys.stderr)
-    return 1
+    against = args.against or root / SITE_DIR / CATALOG_JSON
+    report = verify(root, against if isinstance(against, Path) or is_url(against)
+                    else Path(against))
+    ok, lines = report_lines(report)
+    for line in lines:
+        print(line, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def cmd_linkcheck(args: argparse.Namespace) -> int:
@@ -228,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
         "render", parents=shared,
         help="write all pages as plain Markdown into a folder, for other renderers")
     render.add_argument("--out", required=True, help="output folder")
+    render.add_argument("--zensical", metavar="CONFIG",
+                        help="also write this Zensical configuration for the tree (links as .html)")
     render.set_defaults(func=cmd_render)
 
     index = commands.add_parser(
@@ -260,8 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser(
         "verify", parents=shared,
         help="re-hash deposited PDFs against the published catalog.json")
-    verify.add_argument("--against", help="catalog.json to compare with (default: "
-                        "site/catalog.json)")
+    verify.add_argument("--against", help="catalog.json to compare with, or the address of "
+                        "the deployed site (default: site/catalog.json)")
     verify.set_defaults(func=cmd_verify)
 
     linkcheck = commands.add_parser(
@@ -281,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     # MkDocs prints a multi-line banner about its 2.0 on every run; the README
-    # covers that future (see "Other renderers"), editors need not see it daily.
+    # covers that future (see "Builders"), editors need not see it daily.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     args = build_parser().parse_args(argv)
     try:

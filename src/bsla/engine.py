@@ -91,18 +91,21 @@ def prepare(root: Path, *, use_directory_urls: bool = True, site_url: str | None
                       head_html(catalog, templates), home_block(catalog, templates))
 
 
-def write_markdown_tree(root: Path, out_dir: Path) -> int:
+def write_markdown_tree(root: Path, out_dir: Path, *, use_directory_urls: bool = True) -> int:
     """Write the whole site as plain Markdown + files into ``out_dir`` (atomically).
 
     This is the door for renderers that run no MkDocs hooks: point their
     ``docs_dir`` at ``out_dir``. Returns how many generated pages it wrote.
     """
-    state = prepare(root, use_directory_urls=True)
+    state = prepare(root, use_directory_urls=use_directory_urls)
     out_dir = out_dir.resolve()
     staging = staging_dir(out_dir, "rendering")
+    # The tree is the main language's site; the other languages' pages (docs/es/) are not.
+    other_languages = [lang for lang in state.catalog.taxonomy.vocabulary("languages")
+                       if lang != DEFAULT_LANGUAGE]
     try:
         shutil.copytree(root / DOCS_DIR, staging, dirs_exist_ok=True, symlinks=False,
-                        ignore=shutil.ignore_patterns(THEME_OVERRIDES))
+                        ignore=shutil.ignore_patterns(THEME_OVERRIDES, *other_languages))
         home = staging / HOME_SRC_URI
         if home.exists():
             home.write_text(with_home_block(home.read_text(encoding="utf-8"), state.home_block),

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from bsla.exchange import exchange, remove_leftovers
 from bsla.generated import GeneratedPage
 
 
@@ -40,12 +41,18 @@ def swap_into_place(built: Path, final: Path) -> None:
         shutil.rmtree(built, ignore_errors=True)
         built = beside
     old = None
+    if final.exists() and exchange(built, final):
+        # One step (bsla.exchange): `built` now holds the previous site.
+        shutil.rmtree(built, ignore_errors=True)
+        remove_leftovers(final)
+        return
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
         os.replace(final, old / final.name)
     os.replace(built, final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    remove_leftovers(final)
 
 
 def link_or_copy(source: str, target: str) -> None:

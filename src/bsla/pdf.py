@@ -25,7 +25,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 3  # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text)
+# 2: page text from PDFium; 3: text as indexed (bsla.indexed_text); 4: entries
+# carry a digest of their facts and of the cover image beside them.
+CACHE_VERSION = 4
 HEADER_WINDOW = 1024
 
 
@@ -121,27 +123,60 @@ def _sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _cache_read(cache_dir: Path | None, sha256: str) -> PdfFacts | None:
+def _facts_digest(facts: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _cache_read(cache_dir: Path | None, sha256: str,
+                thumb: Path | None = None) -> PdfFacts | None:
+    """The cached facts of the PDF with this SHA-256, or None to read the PDF again.
+
+    An entry is served only whole and as written: a truncated or garbled one
+    (bit rot, a disk filling up, a copy cut short) fails its digest and the
+    PDF is read again. So does the cover image beside it: a damaged one is
+    removed, so that the PDF's worker renders it again.
+    """
     if cache_dir is None:
         return None
     try:
         data = json.loads((cache_dir / f"{sha256}.json").read_text(encoding="utf-8"))
-        if data.get("cache_version") != CACHE_VERSION:
+        if data.get("cache_version") != CACHE_VERSION \
+                or data.get("check") != _facts_digest(data["facts"]):
             return None
-        return PdfFacts.from_dict(data["facts"])
-    except (OSError, ValueError, KeyError, TypeError):
-        # A damaged cache entry just means the PDF is read again.
+        facts = PdfFacts.from_dict(data["facts"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    if facts.sha256 != sha256:
+        return None
+    if thumb is not None and thumb.exists() and data.get("thumb") != _file_digest(thumb):
+        # Not the image this entry was written with (or written without one):
+        # render it again rather than publish a damaged cover.
+        with contextlib.suppress(OSError):
+            thumb.unlink()
+        return None
+    return facts
 
 
-def _cache_write(cache_dir: Path | None, facts: PdfFacts) -> None:
+def _cache_write(cache_dir: Path | None, facts: PdfFacts, thumb: Path | None = None) -> None:
+    """Write the entry whole (beside, then renamed), with digests of its facts and cover."""
     if cache_dir is None:
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
     target = cache_dir / f"{facts.sha256}.json"
+    body = facts.to_dict()
+    entry: dict[str, Any] = {"cache_version": CACHE_VERSION, "facts": body,
+                             "check": _facts_digest(body)}
+    if thumb is not None:
+        entry["thumb"] = _file_digest(thumb)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"cache_version": CACHE_VERSION, "facts": facts.to_dict()}),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps(entry), encoding="utf-8")
     os.replace(tmp, target)
 
 
@@ -319,8 +354,8 @@ def read_pdf_facts(
         if stamp is not None:  # else it vanished since the check: never remember it
             stamps[path] = stamp
         sha256, size = _sha256(Path(path))
-        cached = _cache_read(cache_dir, sha256)
         thumb = thumbnail_path(thumbs_dir, sha256)
+        cached = _cache_read(cache_dir, sha256, thumb)
         wanted_thumb = str(thumb) if thumb is not None and not thumb.exists() else None
         if cached is not None and wanted_thumb is None:
             results[path] = cached
@@ -334,7 +369,7 @@ def read_pdf_facts(
             # Failures are not cached: the limits may be raised, and a failing
             # file is usually replaced soon, so re-trying costs little.
             if isinstance(result, PdfFacts):
-                _cache_write(cache_dir, result)
+                _cache_write(cache_dir, result, thumbnail_path(thumbs_dir, result.sha256))
     if cache_dir is not None:
         for path, stamp in stamps.items():
             facts = results.get(path)

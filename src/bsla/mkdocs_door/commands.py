@@ -12,9 +12,12 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from bsla.build_lock import acquire_build_lock, release_build_lock
 from bsla.fs import staging_dir, swap_into_place
 
 CONFIG_FILE = "mkdocs.yml"
+# Who holds the checkout's build lock while `build_site.py build` runs.
+LOCK_HOLDER = "build_site"
 
 
 class SiteBuildFailed(Exception):
@@ -44,6 +47,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool
     Returns the site's public address (site_url), None when it is not set.
     """
     site_dir = site_dir.resolve()
+    acquire_build_lock(root, LOCK_HOLDER)  # one build per checkout (bsla.build_lock)
     staging = staging_dir(site_dir)
     try:
         overrides: dict[str, object] = {"site_dir": str(staging), "strict": strict}
@@ -61,6 +65,7 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, offline: bool
                                           root_dir=site_dir.parent, base_dir=site_dir.name)
             Path(partial).replace(zip_path)
     finally:
+        release_build_lock(LOCK_HOLDER)
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return config.site_url or None

@@ -38,6 +38,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from bsla.build_lock import acquire_build_lock, release_build_lock
 from bsla.engine import DOCS_DIR, BuildState, prepare
 from bsla.errors import LibraryError, format_text
 from bsla.fs import staging_dir, swap_into_place
@@ -66,6 +67,8 @@ from bsla.urls import DEFAULT_LANGUAGE, HOME_SRC_URI, CachePaths
 log = get_plugin_logger("bsla")
 # In mkdocs.yml's `extra:`: language code -> the configuration of that language's site.
 LANGUAGES_KEY = "library_languages"
+# Who holds the checkout's build lock (bsla.build_lock) while MkDocs builds.
+LOCK_HOLDER = "hooks"
 # Shared with every language's site, which each gets its own copy of.
 SHARED_ASSETS = "assets"
 
@@ -182,6 +185,9 @@ class LibraryPlugin:
         # Another language is built while the main one ends, from the same catalog.
         catalog = main.state.catalog if lang != DEFAULT_LANGUAGE and main else None
         try:
+            if lang == DEFAULT_LANGUAGE:
+                # One build per checkout at a time; released when the build ends or fails.
+                acquire_build_lock(root, LOCK_HOLDER)
             state = prepare(root, use_directory_urls=config.use_directory_urls,
                             site_url=config.site_url or None, lang=lang, catalog=catalog)
         except LibraryError as exc:
@@ -333,6 +339,7 @@ class LibraryPlugin:
         if build.final_site_dir is not None:
             swap_into_place(site_dir, build.final_site_dir)
             config.site_dir = str(build.final_site_dir)
+        release_build_lock(LOCK_HOLDER)
 
     def _languages(self, config: MkDocsConfig) -> list[str]:
         """Every language of the site, the main one first."""
@@ -359,6 +366,7 @@ class LibraryPlugin:
                                   f"{str(exc).strip()}") from None
 
     def on_build_error(self, error: Exception, **_: Any) -> None:
+        release_build_lock(LOCK_HOLDER)
         for lang in list(self.builds):
             self._stop_search(lang)
         for build in self.builds.values():

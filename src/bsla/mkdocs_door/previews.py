@@ -52,7 +52,9 @@ class _DirtyWarningFilter(logging.Filter):
 
 
 _FILTER = _DirtyWarningFilter()
-_BUILD_LOGGER = "mkdocs.commands.build"
+# ProperDocs runs these hooks with `mkdocs.*` imports aliased to its own
+# modules, which log under their own names.
+_BUILD_LOGGERS = ("mkdocs.commands.build", "properdocs.commands.build")
 
 
 def full_rebuilds_requested() -> bool:
@@ -95,11 +97,13 @@ class DirtyServe:
         if self._restore is not None:
             self._restore()
             self._restore = None
-        logging.getLogger(_BUILD_LOGGER).removeFilter(_FILTER)
+        for name in _BUILD_LOGGERS:
+            logging.getLogger(name).removeFilter(_FILTER)
 
 
 def quiet_dirty_warning() -> None:
-    logging.getLogger(_BUILD_LOGGER).addFilter(_FILTER)
+    for name in _BUILD_LOGGERS:
+        logging.getLogger(name).addFilter(_FILTER)
 
 
 def nav_signature(items: Iterable[Any]) -> tuple[Any, ...]:
