@@ -55,7 +55,7 @@ def test_every_problem_in_every_file_is_reported_together(project):
         (f"{IB}/bad.yml", 1, "'id' 'Bad Id' is not a valid id"),
         (f"{IB}/bad.yml", 3, "'type' 'brochure' is not a known types id"),
         (f"{IB}/bad.yml", 5, "item 2 of 'capacities' 'governance' is not a known capacities id"),
-        (f"{IB}/bad.yml", 6, "'date' '2019-13' is not a real calendar date"),
+        (f"{IB}/bad.yml", 6, "'date' '2019-13' has no month 13 (months run from 01 to 12)"),
         (f"{IB}/bad.yml", 7, "unknown field 'colour'"),
         (f"{IB}/bad.yml", 8, "'url' must start with http: or https: (found 'javascript')"),
         (f"{RP}/also-bad.yml", 1, "the required field 'title' is missing"),
