@@ -25,7 +25,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 3  # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text)
+# 2: page text from PDFium; 3: text as indexed (bsla.indexed_text); 4: pages counted as
+# found (not as claimed), text without control characters or lone surrogates.
+CACHE_VERSION = 4
 HEADER_WINDOW = 1024
 
 
@@ -74,6 +76,10 @@ FAILURES = {
                 REPLACE_HINT),
     "memory": ("the PDF needs too much memory to read (over {memory_mb} MB) and was skipped",
                REPLACE_HINT),
+    "empty": ("the PDF is an empty file (0 bytes); perhaps its upload was cut off",
+              "add the PDF again"),
+    "unreadable": ("the PDF cannot be read ({reason})",
+                   "check that the file is readable (its permissions) and complete"),
     "too-large": ("the PDF is {size:,} bytes; the limit is {max_bytes:,} bytes",
                   "reduce its size (e.g. 'Reduce file size' in a PDF editor) and replace it"),
 }
@@ -105,6 +111,8 @@ def _precheck(path: Path, max_bytes: int) -> PdfFailure | None:
         return _failure("not-a-file")
     if info.st_size > max_bytes:
         return _failure("too-large", size=info.st_size, max_bytes=max_bytes)
+    if info.st_size == 0:
+        return _failure("empty")
     with path.open("rb") as handle:
         if b"%PDF-" not in handle.read(HEADER_WINDOW):
             return _failure("not-pdf")
@@ -311,14 +319,18 @@ def read_pdf_facts(
             stamps[path] = known[0]
             results[path] = known[1]
             continue
-        refusal = _precheck(Path(path), max_bytes)
+        stamp = _stamp(Path(path))
+        try:
+            refusal = _precheck(Path(path), max_bytes)
+            if refusal is None:
+                sha256, size = _sha256(Path(path))
+        except OSError as exc:  # unreadable (permissions), or gone since it was listed
+            refusal = _failure("unreadable", reason=exc.strerror or str(exc))
         if refusal is not None:
             results[path] = refusal
             continue
-        stamp = _stamp(Path(path))
         if stamp is not None:  # else it vanished since the check: never remember it
             stamps[path] = stamp
-        sha256, size = _sha256(Path(path))
         cached = _cache_read(cache_dir, sha256)
         thumb = thumbnail_path(thumbs_dir, sha256)
         wanted_thumb = str(thumb) if thumb is not None and not thumb.exists() else None

@@ -15,9 +15,11 @@ import pytest
 from bsla.catalog import load_catalog
 from bsla.errors import LibraryError, Problem, format_text
 from bsla.load import safe_file_problem
-from tests.conftest import Project
+from bsla.pdf import PdfFacts, read_pdf_facts
+from tests.conftest import Project, make_pdf
 
 IB = "briefs/issue-briefs"
+OE = "compendium/outreach-engagement"
 HEAD = "id: x\ntitle: T\ntype: toolkit\nsummary: S\n"
 REPORT_LINE = re.compile(r"^[^\s:][^:]*:\d+: \S")
 
@@ -151,10 +153,94 @@ def test_urls_need_a_real_port_and_host(project, url, why):
     assert problem.line == 5 and why in problem.message
 
 
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A minimal PDF with a correct cross-reference table; object 1 is the catalog."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+            "%%EOF\n").encode()
+    return out
+
+
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
+PDFS = {
+    "self-loop": [CATALOG, b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"],
+    "loop-beside-a-page": [CATALOG, b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>", PAGE],
+    "no-pages": [CATALOG, b"<< /Type /Pages /Kids [] /Count 0 >>"],
+    "claims-2147483647": [CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 2147483647 >>", PAGE],
+}
+
+
+@pytest.fixture(scope="module")
+def odd_pdfs(tmp_path_factory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("odd-pdfs")
+    paths = {}
+    for name, objects in PDFS.items():
+        paths[name] = folder / f"{name}.pdf"
+        paths[name].write_bytes(raw_pdf(objects))
+    paths["empty"] = folder / "empty.pdf"
+    paths["empty"].write_bytes(b"")
+    facts = read_pdf_facts(list(paths.values()), None, timeout=20)
+    return {name: facts[path] for name, path in paths.items()}
+
+
+@pytest.mark.parametrize("name, code, fragment", [
+    ("self-loop", "corrupt", "page 1 of 1 cannot be found"),
+    ("loop-beside-a-page", "corrupt", "page 2 of 2 cannot be found"),
+    ("no-pages", "no-pages", "the PDF has no pages"),
+    ("empty", "empty", "empty file (0 bytes)"),
+])
+def test_a_pdf_without_real_pages_is_refused(odd_pdfs, name, code, fragment):
+    failure = odd_pdfs[name]
+    assert not isinstance(failure, PdfFacts)
+    assert failure.code == code and fragment in failure.message and failure.hint
+
+
+def test_a_pdf_shows_the_pages_it_has_not_the_count_it_claims(odd_pdfs):
+    facts = odd_pdfs["claims-2147483647"]
+    assert isinstance(facts, PdfFacts) and facts.pages == 1
+
+
 # Refused, but without a line or under a machine path.
 def test_an_oversized_yaml_is_reported_on_line_1(project):
     problem = only(problems_of(project, "summary: " + "x" * 300_000 + "\n"))
     assert (problem.line, problem.code) == (1, "too-large")
+
+
+def test_a_pdf_no_yaml_describes_is_reported_on_line_1(project):
+    make_pdf(project.root / OE / "stray.pdf")
+    project.resource(IB, "fine")
+    with pytest.raises(LibraryError) as caught:
+        load_catalog(project.root)
+    problem = only(caught.value.problems)
+    assert (problem.path, problem.line, problem.code) == (f"{OE}/stray.pdf", 1, "orphan-pdf")
+
+
+def test_a_yaml_outside_the_collection_folders_is_reported_on_line_1(project):
+    problem = only(problems_of(project, HEAD, "briefs/elsewhere/x.yml"))
+    assert (problem.path, problem.line, problem.code) == ("briefs/elsewhere/x.yml", 1,
+                                                          "misplaced")
+    assert "'briefs/elsewhere'" in problem.message
+
+
+def test_a_symlinked_folder_is_named_by_its_path_in_the_project(project, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project.root / "compendium").mkdir(exist_ok=True)
+    (project.root / OE).parent.mkdir(parents=True, exist_ok=True)
+    (project.root / OE).symlink_to(outside, target_is_directory=True)
+    project.resource(IB, "fine")
+    with pytest.raises(LibraryError) as caught:
+        load_catalog(project.root)
+    problem = only(caught.value.problems)
+    assert (problem.path, problem.line, problem.code) == (OE, 1, "unsafe-path")
 
 
 # Issue 16: a duplicate key hid every other problem of its file.
