@@ -326,6 +326,12 @@ def _lexical(path: Path) -> Path:
     return Path(os.path.normpath(path))
 
 
+def internal_error(exc: BaseException) -> str:
+    detail = shown(str(exc), 120)[1:-1]
+    return (f"internal error while reading this file ({type(exc).__name__}: {detail}); "
+            "please report it")
+
+
 def _read_resource(path: Path, root: Path, taxonomy: Taxonomy, problems: Problems,
                    claimed_pdfs: set[Path]) -> Resource | None:
     doc = load_yaml_file(path, root, problems)
@@ -353,7 +359,13 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
     stray_pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
     claimed_pdfs: set[Path] = set()
     for path in (p for p in paths if p.suffix.lower() != ".pdf"):
-        resource = _read_resource(path, root, taxonomy, problems, claimed_pdfs)
+        try:
+            resource = _read_resource(path, root, taxonomy, problems, claimed_pdfs)
+        except Exception as exc:
+            # The safety net, for what no check foresaw: one located line for this
+            # file, and the run goes on with the others (as Pelican does).
+            problems.add(path, 1, internal_error(exc), code="internal")
+            continue
         if resource is not None:
             resources.append(resource)
     resources = _check_collection(resources, problems)
