@@ -288,23 +288,27 @@ def _read_opened(reader: Any, document: Any, encrypted: bool) -> dict[str, Any]:
     }}
 
 
+def answer(line: str) -> dict[str, Any]:
+    """The reply to one job line; whatever a PDF does, a reply the parent can report."""
+    try:
+        job = json.loads(line)
+        return read_one(job["path"], job.get("thumbnail"))
+    except MemoryError:
+        return {"failure": "memory",
+                "message": "the PDF needs too much memory to read and was skipped",
+                "hint": "re-export the PDF from the original document, then replace it"}
+    except RecursionError:
+        return {"failure": "corrupt", "reason": "objects nested too deeply"}
+    except Exception as exc:
+        return {"failure": "corrupt", "reason": f"{type(exc).__name__}: {exc}"}
+
+
 def main() -> None:
     _limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 1024)
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     warnings.simplefilter("ignore")
     for line in sys.stdin:
-        try:
-            job = json.loads(line)
-            reply = read_one(job["path"], job.get("thumbnail"))
-        except MemoryError:
-            reply = {"failure": "memory",
-                     "message": "the PDF needs too much memory to read and was skipped",
-                     "hint": "re-export the PDF from the original document, then replace it"}
-        except RecursionError:
-            reply = {"failure": "corrupt", "reason": "objects nested too deeply"}
-        except Exception as exc:
-            reply = {"failure": "corrupt", "reason": f"{type(exc).__name__}: {exc}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.write(json.dumps(answer(line)) + "\n")
         sys.stdout.flush()
 
 
