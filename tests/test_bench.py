@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -15,6 +17,7 @@ from bench.generate import generate_baseline, generate_library, plan_resources
 from bench.report import ROWS, targets
 from bsla.catalog import load_catalog
 from bsla.pdf import PdfFacts, read_pdf_facts
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e
 
@@ -54,8 +57,13 @@ def test_generator_is_deterministic_marked_and_valid(tmp_path):
 
 def test_benchmark_runs_and_reports_every_row(tmp_path):
     results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
-    assert run.main(["--n", "20", "--edits", "1", "--repeat", "2", "--results", str(results),
-                     "--report", str(report), "--work-dir", str(tmp_path)]) == 0
+    # In its own process: the search cost is measured with Playwright's sync API, which
+    # refuses to start in a pytest worker where the browser tests' session-wide
+    # Playwright (tests/browser/conftest.py) is already running.
+    command = [sys.executable, "-m", "bench.run", "--n", "20", "--edits", "1", "--repeat",
+               "2", "--results", str(results), "--report", str(report), "--work-dir",
+               str(tmp_path)]
+    assert subprocess.run(command, cwd=REPO, timeout=1800).returncode == 0
     (measured,) = json.loads(results.read_text(encoding="utf-8"))
     for phase in ("baseline", "baseline_rebuild", "cold", "warm", "serve_cli", "serve_mkdocs",
                   "serve_mkdocs_dirty", "serve_mkdocs_full", "serve_baseline"):

@@ -39,7 +39,7 @@ YAML_SNIPPETS = [
 ]
 HOSTILE_STRINGS = [
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "javascript:alert(1)",
-    "[x](javascript:alert(1))", "{{ config }}", "{% include 'base.html' %}",
+    "[x](javascript:alert(1))", "[x](http://[)", "{{ config }}", "{% include 'base.html' %}",
     "--8<-- \"/etc/passwd\"",
     "../../etc/passwd", "/etc/passwd.pdf", "C:\\Windows\\x.pdf", "a\\b.pdf", ".pdf", "x.PDF",
     "http://[", "https://example.org:99999/", "http://:80/", "mailto:x@y", "data:text/html,x",
