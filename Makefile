@@ -66,7 +66,8 @@ test: $(TEST_STAMP) browser-deps
 # (2,000 examples per strategy instead of the few dozen `make test` runs). Failing
 # examples are kept in .hypothesis/ and replayed first by every later run.
 fuzz: $(TEST_STAMP)
-	BSLA_FUZZ=1 $(BIN)/python -m pytest -n 2 -q tests/hostile/test_properties.py
+	BSLA_FUZZ=1 $(BIN)/python -m pytest -n 2 -q --hypothesis-show-statistics \
+		tests/hostile/test_properties.py
 
 # Known vulnerabilities in the installed dependencies. Needs the vulnerability
 # database service, so it runs in the GitHub workflow rather than in `make test`.
