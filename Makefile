@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build check test lint browser-deps java-deps clean new schema install install-test audit linkcheck bench
+.PHONY: serve build check test lint browser-deps java-deps clean new schema install install-test audit linkcheck bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,13 @@ test: $(TEST_STAMP) browser-deps java-deps
 	$(BIN)/ruff check src tests build_site.py bench
 	$(BIN)/actionlint
 	$(BIN)/python -m pytest -n 2 -q
+
+# The property-based tests of tests/hostile/test_properties.py with a large budget
+# (2,000 examples per strategy instead of the few dozen `make test` runs). Failing
+# examples are kept in .hypothesis/ and replayed first by every later run.
+fuzz: $(TEST_STAMP)
+	BSLA_FUZZ=1 $(BIN)/python -m pytest -n 2 -q --hypothesis-show-statistics \
+		tests/hostile/test_properties.py
 
 # Known vulnerabilities in the installed dependencies. Needs the vulnerability
 # database service, so it runs in the GitHub workflow rather than in `make test`.

@@ -104,7 +104,8 @@ def test_bundled_resources_validate_against_the_json_schema():
 
 def test_three_formats_carry_the_same_errors(project):
     project.resource("briefs/issue-briefs", "a", type="brochure", date='"2019-13"')
-    project.write("briefs/issue-briefs/b.yml", "id: b\nid: c\n")
+    project.write("briefs/issue-briefs/b.yml", "id: b\ntitle: B\ntype: toolkit\nsummary: S\n"
+                  "status: not-deposited\nid: c\n")
     outputs = {}
     for fmt in ("text", "github", "json"):
         result = subprocess.run(
@@ -172,6 +173,7 @@ def test_troubleshooting_table_quotes_real_messages(project, tmp_path):
     project.resource(ib, "bad-date", date='"2019-13"')
     project.write(f"{ib}/twice.yml", "id: twice\ntitle: A\ntitle: B\n")
     project.write(f"{ib}/tabs.yml", "id: tabs\ntags:\n\t- a\n")
+    project.write(f"{ib}/pasted.yml", "id: pasted\ntitle: \x0cPasted\n")
     project.resource(ib, "no-file", file="guide.pdf", status="available")
     project.write(f"{ib}/nothing.yml", "id: nothing\ntitle: T\ntype: toolkit\nsummary: s\n")
     make_pdf(project.root / ib / "stray.pdf")

@@ -42,7 +42,6 @@ def test_empty_value_is_none(tmp_path):
 @pytest.mark.parametrize(
     ("content", "line", "fragment"),
     [
-        ("id: a\ntitle: x\nid: b\n", 3, "the field 'id' appears twice"),
         ("a: &x 1\nb: *x\n", 1, "anchors and aliases"),
         ("a: 1\nb:\n\t- c\n", 3, "tab character"),
         ("- a\n- b\n", 1, "holds a list"),
@@ -59,6 +58,14 @@ def test_bad_yaml_is_one_clear_problem_with_its_line(tmp_path, content, line, fr
     assert problem.line == line
     assert fragment in problem.message
     assert problem.hint
+
+
+def test_a_repeated_field_is_one_problem_and_the_file_still_loads(tmp_path):
+    doc, problems = load(tmp_path, "id: a\ntitle: x\nid: b\n")
+    assert doc is not None and doc.data == {"id": "a", "title": "x"} and doc.line_of("id") == 1
+    problem = only(problems)
+    assert (problem.line, problem.code) == (3, "yaml")
+    assert "the field 'id' appears twice" in problem.message and problem.hint
 
 
 def test_alias_bomb_is_refused_before_expansion(tmp_path):

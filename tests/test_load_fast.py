@@ -13,6 +13,8 @@ DOCUMENTS = [
     "title:\nsubtitle: ~\nlicense: null\nquoted: ''\nquoted_null: '~'\n",
     "summary: |\n  **bold** & more\n  second line\nauthors: [Jordan, Audrey]\n",
     "nested:\n  a: 1\n  b: [x, y]\n",
+    "id: a\ntitle: t\nid: b\ntitle: ~\n",
+    "deep: " + "[" * 19 + "]" * 19 + "\n",
 ]
 
 
@@ -31,7 +33,6 @@ def test_fast_and_pure_python_paths_agree(text, monkeypatch):
     [
         ("a: &x 1\nb: *x\n", 1, "anchors and aliases"),
         ("a: 1\nb:\n\t- c\n", 3, "tab character"),
-        ("id: a\nid: b\n", 2, "appears twice"),
     ],
 )
 def test_problems_keep_their_messages_on_the_fast_path(tmp_path, content, line, fragment):

@@ -55,7 +55,7 @@ def test_every_problem_in_every_file_is_reported_together(project):
         (f"{IB}/bad.yml", 1, "'id' 'Bad Id' is not a valid id"),
         (f"{IB}/bad.yml", 3, "'type' 'brochure' is not a known types id"),
         (f"{IB}/bad.yml", 5, "item 2 of 'capacities' 'governance' is not a known capacities id"),
-        (f"{IB}/bad.yml", 6, "'date' '2019-13' is not a real calendar date"),
+        (f"{IB}/bad.yml", 6, "'date' '2019-13' has no month 13 (months run from 01 to 12)"),
         (f"{IB}/bad.yml", 7, "unknown field 'colour'"),
         (f"{IB}/bad.yml", 8, "'url' must start with http: or https: (found 'javascript')"),
         (f"{RP}/also-bad.yml", 1, "the required field 'title' is missing"),
@@ -213,3 +213,11 @@ def test_translations_load_per_language(project):
     assert (translation.title, translation.tags, translation.reviewed) == (
         "Un título", ("uno", "dos"), True)
     assert translation.summary is None
+
+
+def test_a_translation_key_cannot_forge_a_report_line(project):
+    project.resource(IB, "forged", extra=('translations:\n  "es\\nother.yml:1: forged":\n'
+                                          '    title: x\n    reviewed: false\n'))
+    [problem] = problems_of(project)
+    assert "\n" not in problem.message and "\\n" in problem.message
+    assert problem.line == 6

@@ -66,4 +66,4 @@ def test_broken_taxonomy_is_reported_with_lines(tmp_path):
 def test_missing_labels_file_is_a_clear_error(tmp_path):
     with pytest.raises(LibraryError) as caught:
         load_labels(tmp_path)
-    assert "labels.yml: the file does not exist" in str(caught.value)
+    assert "labels.yml:1: the file does not exist" in str(caught.value)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bsla.errors import LibraryError, Problems
+from bsla.errors import LibraryError, Problems, shown
 from bsla.load import load_yaml_file, safe_file_problem
 from bsla.pdf import PdfFailure, read_pdf_facts, thumbnail_path
 from bsla.schema import Resource, validate_resource
@@ -170,7 +170,7 @@ def discover_resource_files(root: Path, taxonomy: Taxonomy, problems: Problems) 
     for top in taxonomy.content_roots():
         base = root / top
         if base.is_symlink():
-            problems.add(base, None, "the content folder is a symbolic link",
+            problems.add(base, 1, "the content folder is a symbolic link",
                          "replace it with a real folder", code="unsafe-path")
             continue
         if not base.is_dir():
@@ -179,7 +179,7 @@ def discover_resource_files(root: Path, taxonomy: Taxonomy, problems: Problems) 
             here = Path(current)
             for name in list(dirs):
                 if (here / name).is_symlink():
-                    problems.add(here / name, None, "the folder is a symbolic link",
+                    problems.add(here / name, 1, "the folder is a symbolic link",
                                  "replace the link with a real folder", code="unsafe-path")
                     dirs.remove(name)
             dirs.sort()
@@ -189,9 +189,9 @@ def discover_resource_files(root: Path, taxonomy: Taxonomy, problems: Problems) 
                 suffix = path.suffix.lower()
                 if suffix in RESOURCE_SUFFIXES:
                     if relative_dir not in known:
-                        problems.add(path, None,
-                                     f"the file is in '{relative_dir}', which is not a collection "
-                                     "or section folder",
+                        problems.add(path, 1,
+                                     f"the file is in {shown(relative_dir)}, which is not a "
+                                     "collection or section folder",
                                      "move it into one of: " + ", ".join(sorted(known)),
                                      code="misplaced")
                         continue
@@ -257,7 +257,7 @@ def _check_pdfs(
     wanted = {_lexical(r.file): r for r in resources if r.file is not None}
     for pdf in stray_pdfs:
         if _lexical(pdf) not in wanted:
-            problems.add(pdf, None, "this PDF is not described by any resource file",
+            problems.add(pdf, 1, "this PDF is not described by any resource file",
                          "add a YAML file with 'file: " + pdf.name + "' (python build_site.py new "
                          "can write one) or remove the PDF", code="orphan-pdf")
     with_files = [r for r in resources if r.file is not None]
@@ -325,6 +325,25 @@ def _lexical(path: Path) -> Path:
     return Path(os.path.normpath(path))
 
 
+def internal_error(exc: BaseException) -> str:
+    detail = shown(str(exc), 120)[1:-1]
+    return (f"internal error while reading this file ({type(exc).__name__}: {detail}); "
+            "please report it")
+
+
+def _read_resource(path: Path, root: Path, taxonomy: Taxonomy, problems: Problems,
+                   claimed_pdfs: set[Path]) -> Resource | None:
+    doc = load_yaml_file(path, root, problems)
+    if doc is None:
+        return None
+    if isinstance(doc.data.get("file"), str):
+        # Even an invalid resource claims its PDF: report the YAML, not an orphan.
+        claimed_pdfs.add(_lexical(path.parent / doc.data["file"].strip()))
+    placement = taxonomy.placement_of(path.parent.relative_to(root).as_posix())
+    assert placement is not None  # discover_resource_files only yields placed files
+    return _validate(doc, placement, taxonomy, root, problems)
+
+
 def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool = True,
                  thumbs_dir: Path | None = None) -> Catalog:
     """Load, validate and enrich the whole catalog; raise LibraryError listing all problems."""
@@ -339,15 +358,13 @@ def load_catalog(root: Path, *, cache_dir: Path | None = None, read_pdfs: bool =
     stray_pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
     claimed_pdfs: set[Path] = set()
     for path in (p for p in paths if p.suffix.lower() != ".pdf"):
-        doc = load_yaml_file(path, root, problems)
-        if doc is None:
+        try:
+            resource = _read_resource(path, root, taxonomy, problems, claimed_pdfs)
+        except Exception as exc:
+            # The safety net, for what no check foresaw: one located line for this
+            # file, and the run goes on with the others (as Pelican does).
+            problems.add(path, 1, internal_error(exc), code="internal")
             continue
-        if isinstance(doc.data.get("file"), str):
-            # Even an invalid resource claims its PDF: report the YAML, not an orphan.
-            claimed_pdfs.add(_lexical(path.parent / doc.data["file"].strip()))
-        placement = taxonomy.placement_of(path.parent.relative_to(root).as_posix())
-        assert placement is not None  # discover_resource_files only yields placed files
-        resource = _validate(doc, placement, taxonomy, root, problems)
         if resource is not None:
             resources.append(resource)
     resources = _check_collection(resources, problems)

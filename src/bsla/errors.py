@@ -8,9 +8,43 @@ the first. ``LibraryError`` carries such a list across stage boundaries.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+SHOWN_LIMIT = 60
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character a terminal would not print as itself escaped.
+
+    Messages echo what editors wrote and paths name their files; a line break,
+    a control character or a lone surrogate in either could forge a second line
+    of the report (or of a GitHub annotation) or stop it from being printed.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if ch in "\n\t\r":
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch]
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def shown(value: str, limit: int = SHOWN_LIMIT) -> str:
+    """An editor's value as a message shows it: one line, in quotes, shortened."""
+    text = one_line(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
 
 
 @dataclass(frozen=True, order=True)
@@ -41,14 +75,20 @@ class Problems:
         self.root = root
 
     def display_path(self, path: Path | str) -> str:
-        """Show paths relative to the project, as editors know them."""
+        """Show paths relative to the project, as editors know them.
+
+        Taken apart lexically first: a symbolic link inside the project is named
+        where it is, not by the (absolute) path it points to.
+        """
         path = Path(path)
         if self.root is not None:
-            try:
-                return path.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
-        return path.as_posix()
+            root = self.root.resolve()
+            for candidate in (Path(os.path.normpath(root / path)), path.resolve()):
+                try:
+                    return one_line(candidate.relative_to(root).as_posix())
+                except ValueError:
+                    pass
+        return one_line(path.as_posix())
 
     def add(
         self,
@@ -58,7 +98,7 @@ class Problems:
         hint: str = "",
         code: str = "invalid",
     ) -> None:
-        problem = Problem(self.display_path(path), line, message, hint, code)
+        problem = Problem(self.display_path(path), line, one_line(message), one_line(hint), code)
         if problem not in self._seen:
             self._seen.add(problem)
             self._items.append(problem)

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text); 4: entries
-# carry a digest of their facts and of the cover image beside them.
+# carry a digest of their facts and of the cover image beside them; pages are
+# counted as found (not as claimed), text has no control characters or lone surrogates.
 CACHE_VERSION = 4
 HEADER_WINDOW = 1024
 
@@ -76,6 +77,10 @@ FAILURES = {
                 REPLACE_HINT),
     "memory": ("the PDF needs too much memory to read (over {memory_mb} MB) and was skipped",
                REPLACE_HINT),
+    "empty": ("the PDF is an empty file (0 bytes); perhaps its upload was cut off",
+              "add the PDF again"),
+    "unreadable": ("the PDF cannot be read ({reason})",
+                   "check that the file is readable (its permissions) and complete"),
     "too-large": ("the PDF is {size:,} bytes; the limit is {max_bytes:,} bytes",
                   "reduce its size (e.g. 'Reduce file size' in a PDF editor) and replace it"),
 }
@@ -107,6 +112,8 @@ def _precheck(path: Path, max_bytes: int) -> PdfFailure | None:
         return _failure("not-a-file")
     if info.st_size > max_bytes:
         return _failure("too-large", size=info.st_size, max_bytes=max_bytes)
+    if info.st_size == 0:
+        return _failure("empty")
     with path.open("rb") as handle:
         if b"%PDF-" not in handle.read(HEADER_WINDOW):
             return _failure("not-pdf")
@@ -346,14 +353,18 @@ def read_pdf_facts(
             stamps[path] = known[0]
             results[path] = known[1]
             continue
-        refusal = _precheck(Path(path), max_bytes)
+        stamp = _stamp(Path(path))
+        try:
+            refusal = _precheck(Path(path), max_bytes)
+            if refusal is None:
+                sha256, size = _sha256(Path(path))
+        except OSError as exc:  # unreadable (permissions), or gone since it was listed
+            refusal = _failure("unreadable", reason=exc.strerror or str(exc))
         if refusal is not None:
             results[path] = refusal
             continue
-        stamp = _stamp(Path(path))
         if stamp is not None:  # else it vanished since the check: never remember it
             stamps[path] = stamp
-        sha256, size = _sha256(Path(path))
         thumb = thumbnail_path(thumbs_dir, sha256)
         cached = _cache_read(cache_dir, sha256, thumb)
         wanted_thumb = str(thumb) if thumb is not None and not thumb.exists() else None

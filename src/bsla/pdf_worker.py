@@ -12,6 +12,7 @@ import logging
 import re
 import resource
 import sys
+import unicodedata
 import warnings
 from typing import Any
 
@@ -23,7 +24,15 @@ MAX_PAGES = 3000
 # Characters of indexed text kept per PDF (see bsla.indexed_text); a bound on
 # what one hostile PDF can add to the cache and the search index.
 TEXT_CAP = 200_000
-DATE_RE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
+DATE_RE = re.compile(r"^(?:D:)?([0-9]{4})([0-9]{2})?([0-9]{2})?")
+# What a web page cannot carry (lone surrogates cannot be written as UTF-8) or
+# should not (control characters): the same rule bsla.schema applies to the
+# fields editors write, applied here to what a PDF says about itself.
+_UNSAFE_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _scrub(text: str) -> str:
+    return unicodedata.normalize("NFC", _UNSAFE_TEXT.sub(" ", text))
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -34,7 +43,7 @@ def _limit_memory(memory_mb: int) -> None:
 def _clean(value: Any) -> str | None:
     if value is None:
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(_scrub(str(value)).split())
     return text or None
 
 
@@ -58,6 +67,8 @@ def _is_true(value: Any) -> bool:
 
 
 THUMB_WIDTH = 240
+REPLACE_HINT = ("re-export the PDF from the original document, or open and re-save it in a PDF "
+                "viewer, then replace the file")
 
 
 def render_thumbnail(document: Any, target: str) -> None:
@@ -107,6 +118,10 @@ def _open_pdfium(path: str) -> Any:
         return None
 
 
+class _MissingPage(Exception):
+    """A page the page tree lists but PDFium cannot load (e.g. the tree points to itself)."""
+
+
 def _page_texts_pdfium(document: Any, pages: int) -> list[str]:
     """The text of each page read (at most MAX_TEXT_PAGES); "" where a page has none."""
     texts: list[str] = []
@@ -114,14 +129,23 @@ def _page_texts_pdfium(document: Any, pages: int) -> list[str]:
         text = ""
         try:
             page = document[index]
+        except MemoryError:
+            raise
+        except Exception as exc:
+            # A page count that counts a page no viewer can show would be
+            # published as a fact about the file; refuse the file instead.
+            raise _MissingPage(f"page {index + 1} of {pages} cannot be found in the file") \
+                from exc
+        try:
             textpage = page.get_textpage()
-            text = " ".join(textpage.get_text_range().split())
+            text = " ".join(_scrub(textpage.get_text_range()).split())
             textpage.close()
-            page.close()
         except MemoryError:
             raise
         except Exception:
             pass
+        finally:
+            page.close()
         texts.append(text)
     return texts
 
@@ -164,7 +188,7 @@ def _page_texts_pypdf(reader: Any) -> list[str]:
         if index >= MAX_TEXT_PAGES:
             break
         try:
-            text = " ".join((page.extract_text() or "").split())
+            text = " ".join(_scrub(page.extract_text() or "").split())
         except MemoryError:
             raise
         except Exception:
@@ -208,7 +232,13 @@ def read_one(path: str, thumbnail: str | None = None) -> dict[str, Any]:
 
 
 def _read_opened(reader: Any, document: Any, encrypted: bool) -> dict[str, Any]:
+    # PDFium counts the pages it finds, not the /Count a page tree claims (a file
+    # may claim 2,147,483,647); pages it lists but cannot load are refused below.
     pages = len(document) if document is not None else len(reader.pages)
+    if pages == 0:
+        return {"failure": "no-pages",
+                "message": "the PDF has no pages",
+                "hint": "check it is the right file; " + REPLACE_HINT}
     if pages > MAX_PAGES:
         return {"failure": "too-many-pages",
                 "message": f"the PDF has {pages:,} pages; the library accepts at most "
@@ -239,7 +269,10 @@ def _read_opened(reader: Any, document: Any, encrypted: bool) -> dict[str, Any]:
     display_doc_title = bool(viewer is not None and _is_true(viewer.get("/DisplayDocTitle")))
     lang = _clean(root.get("/Lang"))
     if document is not None:
-        texts = _page_texts_pdfium(document, pages)
+        try:
+            texts = _page_texts_pdfium(document, pages)
+        except _MissingPage as exc:
+            return {"failure": "corrupt", "reason": str(exc)}
         bomb = _decompression_bomb(reader, [i for i, text in enumerate(texts) if not text])
     else:
         # pypdf's own extraction swallows the limit, so every page is checked first.
@@ -255,23 +288,27 @@ def _read_opened(reader: Any, document: Any, encrypted: bool) -> dict[str, Any]:
     }}
 
 
+def answer(line: str) -> dict[str, Any]:
+    """The reply to one job line; whatever a PDF does, a reply the parent can report."""
+    try:
+        job = json.loads(line)
+        return read_one(job["path"], job.get("thumbnail"))
+    except MemoryError:
+        return {"failure": "memory",
+                "message": "the PDF needs too much memory to read and was skipped",
+                "hint": "re-export the PDF from the original document, then replace it"}
+    except RecursionError:
+        return {"failure": "corrupt", "reason": "objects nested too deeply"}
+    except Exception as exc:
+        return {"failure": "corrupt", "reason": f"{type(exc).__name__}: {exc}"}
+
+
 def main() -> None:
     _limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else 1024)
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     warnings.simplefilter("ignore")
     for line in sys.stdin:
-        try:
-            job = json.loads(line)
-            reply = read_one(job["path"], job.get("thumbnail"))
-        except MemoryError:
-            reply = {"failure": "memory",
-                     "message": "the PDF needs too much memory to read and was skipped",
-                     "hint": "re-export the PDF from the original document, then replace it"}
-        except RecursionError:
-            reply = {"failure": "corrupt", "reason": "objects nested too deeply"}
-        except Exception as exc:
-            reply = {"failure": "corrupt", "reason": f"{type(exc).__name__}: {exc}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.write(json.dumps(answer(line)) + "\n")
         sys.stdout.flush()
 
 

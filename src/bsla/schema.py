@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from bsla.errors import Problems
+from bsla.errors import Problems, shown
 from bsla.load import Document, safe_file_problem
 from bsla.taxonomy import Collection, Section, Taxonomy
 
@@ -23,9 +24,15 @@ Kind = Literal[
 ]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: \d would also take '２０１９' or '٢٠١٩', which int() reads.
+DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 SERIES_NUMBER_RE = re.compile(r"^[1-9][0-9]{0,2}$")
 SAFE_URL_SCHEMES = ("http", "https")
+# The one text rule for every string field (see text_problem): characters that are
+# not Unicode scalar values (lone surrogates, from "\ud800" escapes) and control
+# characters. Newline and tab are allowed; single-line fields fold them to spaces.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -165,16 +172,38 @@ def _did_you_mean(value: str, choices: list[str]) -> str:
     return (f"did you mean '{close[0]}'? " if close else "") + f"allowed: {listed}"
 
 
+def text_problem(value: str) -> tuple[str, str] | None:
+    """Why a string cannot be published (what is wrong, how to fix it), or None.
+
+    Applied to every string field, so ``check`` refuses what ``build`` would choke
+    on: a lone surrogate cannot be written as UTF-8 (tag pages, search records,
+    every page), and a control character has no place in a web page.
+    """
+    found = _SURROGATE.search(value)
+    if found is not None:
+        return (f"holds '\\u{ord(found.group()):04x}', which is half of a character (a "
+                "lone surrogate), not a character",
+                "write the character itself instead of a \\u escape, or delete the escape")
+    found = _CONTROL.search(value)
+    if found is not None:
+        return (f"holds an invisible control character (U+{ord(found.group()):04X})",
+                "delete it: it was written as a \\ escape in quotes, or pasted in from a PDF "
+                "or a word processor")
+    return None
+
+
 def _check_date(value: str) -> str | None:
-    match = DATE_RE.match(value)
+    match = DATE_RE.fullmatch(value)
     if not match:
         return "is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year, month, day = (int(g) if g is not None else None for g in match.groups())
     assert year is not None
     if not 1900 <= year <= 2100:
         return f"has an unlikely year {year}"
+    if month is not None and not 1 <= month <= 12:
+        return f"has no month {month:02d} (months run from 01 to 12)"
     try:
-        dt.date(year, month or 1, day or 1)
+        dt.date(year, month or 1, 1 if day is None else day)
     except ValueError:
         return "is not a real calendar date"
     return None
@@ -182,14 +211,23 @@ def _check_date(value: str) -> str | None:
 
 def check_url(value: str, schemes: tuple[str, ...] = SAFE_URL_SCHEMES) -> str | None:
     """Why a URL is refused, or None. Only absolute http(s) links are published."""
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return "contains spaces or control characters"
-    parts = urlsplit(value)
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        return "contains spaces or invisible characters"
+    try:
+        parts = urlsplit(value)
+        # .port parses it (and refuses one over 65535); urlsplit refuses broken
+        # brackets such as 'http://['. Either is a ValueError.
+        port = parts.port
+    except ValueError as exc:
+        return f"is not a valid web address ({exc})"
     if parts.scheme.lower() not in schemes:
         allowed = " or ".join(s + ":" for s in schemes)
-        return f"must start with {allowed} (found '{parts.scheme or value[:12]}')"
-    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
-        return "has no host name"
+        return f"must start with {allowed} (found {shown(parts.scheme or value, 12)})"
+    if parts.scheme.lower() in ("http", "https"):
+        if not parts.hostname:
+            return "has no host name"
+        if port == 0:
+            return "has port 0, which no web server uses"
     return None
 
 
@@ -227,8 +265,9 @@ class _FieldChecker:
         result: dict[str, Translation] = {}
         for lang, block in raw.items():
             if lang not in languages:
-                self.problem(spec.name, f"'translations' names the language '{lang}', which "
-                             "taxonomy.yml does not list", _did_you_mean(str(lang), languages))
+                self.problem(spec.name, f"'translations' names the language {shown(str(lang))}, "
+                             "which taxonomy.yml does not list",
+                             _did_you_mean(str(lang), languages))
                 continue
             if not isinstance(block, dict):
                 self.problem(spec.name, f"the '{lang}' translation must list fields such as "
@@ -248,7 +287,7 @@ class _FieldChecker:
                         values[name] = flag
                     continue
                 if name not in TRANSLATABLE:
-                    inside.problem(name, f"'{name}' cannot be translated",
+                    inside.problem(name, f"{shown(str(name))} cannot be translated",
                                    f"translate only {', '.join(TRANSLATABLE)} (and say whether "
                                    "the translation is reviewed)")
                     continue
@@ -282,7 +321,7 @@ class _FieldChecker:
             if value is None:
                 continue
             if value in cleaned:
-                self.problem(spec.name, f"'{value}' is listed twice in '{spec.name}'",
+                self.problem(spec.name, f"{shown(value)} is listed twice in '{spec.name}'",
                              "remove the repeated item", index)
                 continue
             cleaned.append(value)
@@ -293,14 +332,20 @@ class _FieldChecker:
         if not value:
             self.problem(spec.name, f"{label} is empty", "fill it in or delete the line", index)
             return None
+        why = text_problem(value)
+        if why is not None:
+            self.problem(spec.name, f"{label} {why[0]}", why[1], index)
+            return None
+        # One spelling of each accented letter, so ids, tags and search agree.
+        value = unicodedata.normalize("NFC", value)
         if spec.max_length and len(value) > spec.max_length:
             self.problem(spec.name, f"{label} is {len(value)} characters long; the limit is "
                          f"{spec.max_length}", "shorten it", index)
             return None
         if spec.kind == "text" and "\n" in value.strip():
             value = " ".join(value.split())
-        if spec.kind in ("slug", "slugs") and not SLUG_RE.match(value):
-            self.problem(spec.name, f"{label} '{value}' is not a valid id",
+        if spec.kind in ("slug", "slugs") and not SLUG_RE.fullmatch(value):
+            self.problem(spec.name, f"{label} {shown(value)} is not a valid id",
                          "use lowercase letters, digits and single hyphens, e.g. "
                          "'mindful-leadership'", index)
             return None
@@ -308,14 +353,14 @@ class _FieldChecker:
             assert spec.vocabulary
             choices = list(self.taxonomy.vocabulary(spec.vocabulary))
             if value not in choices:
-                self.problem(spec.name, f"{label} '{value}' is not a known "
+                self.problem(spec.name, f"{label} {shown(value)} is not a known "
                              f"{spec.vocabulary.replace('_', ' ')} id",
                              _did_you_mean(value, choices) + " (see taxonomy.yml)", index)
                 return None
         if spec.kind == "date":
             why = _check_date(value)
             if why:
-                self.problem(spec.name, f"{label} '{value}' {why}",
+                self.problem(spec.name, f"{label} {shown(value)} {why}",
                              "write e.g. \"2019\", \"2019-06\" or \"2019-06-30\" in quotes", index)
                 return None
         if spec.kind == "url":
@@ -324,8 +369,8 @@ class _FieldChecker:
                 self.problem(spec.name, f"{label} {why}",
                              "use a full web address such as https://example.org/page", index)
                 return None
-        if spec.name == "series_number" and not SERIES_NUMBER_RE.match(value):
-            self.problem(spec.name, f"{label} '{value}' is not a whole number",
+        if spec.name == "series_number" and not SERIES_NUMBER_RE.fullmatch(value):
+            self.problem(spec.name, f"{label} {shown(value)} is not a whole number",
                          "write the number in quotes, e.g. \"2\"", index)
             return None
         return value
@@ -349,10 +394,10 @@ def _resolve_file(checker: _FieldChecker, value: str, root: Path) -> Path | None
     candidate = Path(value)
     if candidate.is_absolute() or ".." in candidate.parts or "\\" in value:
         checker.problem("file", f"'file' must be a file name next to {doc.path.name}, not "
-                        f"'{value}'", "put the PDF in the same folder and write just its name")
+                        f"{shown(value)}", "put the PDF in the same folder and write just its name")
         return None
     if candidate.suffix.lower() != ".pdf":
-        checker.problem("file", f"'file' must name a PDF, not '{value}'",
+        checker.problem("file", f"'file' must name a PDF, not {shown(value)}",
                         "convert the document to PDF and give the .pdf file name")
         return None
     path = doc.path.parent / candidate
@@ -361,7 +406,7 @@ def _resolve_file(checker: _FieldChecker, value: str, root: Path) -> Path | None
         message, hint = refusal
         if message == "the file does not exist":
             hint = f"add '{candidate.name}' next to {doc.path.name}, or fix the name in 'file'"
-        checker.problem("file", f"'file: {value}': {message}", hint)
+        checker.problem("file", f"{shown('file: ' + value)}: {message}", hint)
         return None
     return path
 
@@ -385,7 +430,7 @@ def validate_resource(
             close = difflib.get_close_matches(key, list(FIELDS_BY_NAME), n=1)
             hint = (f"did you mean '{close[0]}'?" if close
                     else "see the field list in CONTRIBUTING.md")
-            checker.problem(key, f"unknown field '{key}'", hint)
+            checker.problem(key, f"unknown field {shown(key)}", hint)
             continue
         if raw is None or raw == [] or raw == "":
             if spec.required:
