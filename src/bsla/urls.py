@@ -216,15 +216,16 @@ class SiteUrls:
 
         return href
 
-    def in_language(self, src_uri: str, lang: str, other: str) -> tuple[str, str | None]:
+    def in_language(self, src_uri: str, lang: str,
+                    other: str) -> tuple[str, str | None, bool]:
         """Where the page ``src_uri`` of the site in ``lang`` stands in the site in ``other``.
 
         A relative link from the page to its counterpart (the languages' sites
         sit side by side: the main one at the root, each other one in its own
-        folder), and the counterpart's absolute URL when the site's public
-        address is known. See ``counterpart`` for pages that have none.
+        folder), the counterpart's absolute URL when the site's public address
+        is known, and whether it is the same page (see ``counterpart``).
         """
-        counterpart, _ = self.counterpart(src_uri, lang, other)
+        counterpart, same = self.counterpart(src_uri, lang, other)
         here = language_prefix(lang) + page_url(src_uri, self.use_directory_urls)
         there = language_prefix(other) + page_url(counterpart, self.use_directory_urls)
         base = here if here == "" or here.endswith("/") else posixpath.dirname(here)
@@ -237,7 +238,7 @@ class SiteUrls:
             main = self.site_url[: -len(own)] if own and self.site_url.endswith(own) \
                 else self.site_url
             absolute = main + there
-        return relative, absolute
+        return relative, absolute, same
 
     @staticmethod
     def counterpart(src_uri: str, lang: str, other: str) -> tuple[str, bool]:
@@ -255,10 +256,6 @@ class SiteUrls:
     def record_path(self, resource_id: str) -> str:
         """Where a resource's search record lies in a site laid out like ours."""
         return output_path(resource_src_uri(resource_id), self.use_directory_urls)
-
-    def record_url(self, resource_id: str) -> str:
-        """The URL the search index gives a resource (from the site root)."""
-        return "/" + page_url(resource_src_uri(resource_id), self.use_directory_urls)
 
 
 CACHE_DIR = ".cache/bsla"

@@ -12,11 +12,9 @@ import html
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,7 +23,7 @@ import pytest
 from bsla.catalog import load_catalog
 from bsla.urls import tag_slug
 from tests.conftest import REPO, Project
-from tests.e2e.test_build import BUILD_SITE, ENV, MKDOCS, run, site_files
+from tests.e2e.test_build import BUILD_SITE, ENV, MKDOCS, _fetch, _free_port, run, site_files
 
 # One build time for both builders (the feed dates uncommitted resources by it).
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
@@ -95,20 +93,6 @@ def test_properdocs_builds_the_same_site_as_mkdocs(catalog, tmp_path):
     assert "ProperDocs" in home
     assert (by_properdocs / "matrix" / "index.html").is_file()
     _assert_same_site(by_mkdocs, by_properdocs)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
 
 
 def test_properdocs_serve_runs_the_engine(tmp_path):

@@ -156,8 +156,7 @@ class Templates:
         names = self.taxonomy.vocabulary("languages")
         alternates = []
         for lang in languages:
-            href, url = self.urls.in_language(src_uri, self.lang, lang)
-            _, same = self.urls.counterpart(src_uri, self.lang, lang)
+            href, url, same = self.urls.in_language(src_uri, self.lang, lang)
             name = names[lang].label_in(lang) if lang in names else lang
             alternates.append(Alternate(lang, name, href, url, lang == self.lang, same))
         return alternates
