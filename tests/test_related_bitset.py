@@ -25,6 +25,7 @@ class Item:
     section: None = None
     placement_id: str = "issue-briefs"
     status: str = "available"
+    translation_of: str | None = None
 
 
 def counted(catalog: Catalog, item: Item, limit: int) -> list[str]:

@@ -46,6 +46,16 @@ class Catalog:
                 self._placed[resource.collection.id].append(resource)
         self._related_cache: dict[tuple[str, int], list[Resource]] = {}
         self._withdrawn = {r.id for r in self.resources if r.status == "withdrawn"}
+        self._translations: dict[str, list[Resource]] = defaultdict(list)
+        for resource in self.resources:
+            if resource.translation_of:
+                self._translations[resource.translation_of].append(resource)
+
+    def editions(self, resource: Resource) -> list[Resource]:
+        """The resource in its other languages: the original it translates, if any, and the
+        resources that translate it (separate files, related by ``translation_of``)."""
+        original = self.by_id.get(resource.translation_of or "")
+        return [*([original] if original else []), *self._translations.get(resource.id, [])]
 
     def in_placement(self, placement_id: str) -> list[Resource]:
         """Resources of a collection (all its sections) or of one section, in display order."""

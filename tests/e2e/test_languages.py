@@ -39,6 +39,10 @@ def bilingual_site(tmp_path_factory) -> Path:
                          "translations:\n  es:\n    title: Guía revisada\n"
                          "    summary: Un resumen revisado.\n    tags: [revisada]\n"
                          "    reviewed: true\n"))
+    # A Spanish edition (a file of its own) of a bundled English resource.
+    project.resource("briefs/reflection-papers", "liderazgo-consciente-edicion",
+                     language="es", translation_of="mindful-leadership",
+                     title='"Liderazgo consciente (edición en español)"')
     # A hand-written page nobody has written in Spanish yet.
     project.write("docs/contact.md", "---\ntitle: Contact\n---\n\n# Contact us\n\n"
                   "Write to the *library team*.\n")
@@ -173,6 +177,22 @@ def test_a_hand_written_page_without_spanish_text_shows_the_english_one(bilingua
         bilingual_site / SPANISH / "contact/index.html"
 
 
+def test_editions_in_other_languages_link_each_other(bilingual_site):
+    pages = {
+        "resources/mindful-leadership/index.html":
+            ('href="../liderazgo-consciente-edicion/" hreflang="es">Also available in Spanish'),
+        "resources/liderazgo-consciente-edicion/index.html":
+            ('href="../mindful-leadership/" hreflang="en">Also available in English'),
+        "es/resources/mindful-leadership/index.html":
+            ('href="../liderazgo-consciente-edicion/" hreflang="es">También disponible en '
+             "español"),
+        "es/resources/liderazgo-consciente-edicion/index.html":
+            ('href="../mindful-leadership/" hreflang="en">También disponible en inglés'),
+    }
+    for page, link in pages.items():
+        assert link in (bilingual_site / page).read_text("utf-8"), page
+
+
 def test_dates_and_sizes_in_the_readers_language(bilingual_site):
     spanish = (bilingual_site / SPANISH / "resources/guia-participacion/index.html").read_text(
         "utf-8")
@@ -189,8 +209,8 @@ def test_each_language_has_its_own_search_index(bilingual_site):
         assert (bundle / f"wasm.{lang}.pagefind").is_file()
         entry = yaml.safe_load((bundle / "pagefind-entry.json").read_text("utf-8"))
         assert list(entry["languages"]) == [lang]
-        # Every resource, whatever its language: the ten bundled ones and the three added.
-        assert entry["languages"][lang]["page_count"] == 13
+        # Every resource, whatever its language: the ten bundled ones and the four added.
+        assert entry["languages"][lang]["page_count"] == 14
 
 
 def test_every_label_and_taxonomy_entry_has_both_languages():

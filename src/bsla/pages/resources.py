@@ -37,13 +37,14 @@ def citations(resource: Resource, url: str, label: Callable[[str], str]) -> list
 def resource_page(catalog: Catalog, templates: Templates, resource: Resource) -> GeneratedPage:
     related = catalog.related(resource)
     original = catalog.by_id.get(resource.translation_of or "")
+    editions = catalog.editions(resource)
     return templates.memo(  # type: ignore[no-any-return]
-        f"page:{resource.id}", (resource, related, original),
-        lambda: _resource_page(templates, resource, related, original))
+        f"page:{resource.id}", (resource, related, original, editions),
+        lambda: _resource_page(templates, resource, related, original, editions))
 
 
 def _resource_page(templates: Templates, resource: Resource, related: list[Resource],
-                   original: Resource | None) -> GeneratedPage:
+                   original: Resource | None, editions: list[Resource]) -> GeneratedPage:
     src_uri = resource_src_uri(resource.id)
     shown = templates.shown(resource)
     content = templates.render(
@@ -52,6 +53,7 @@ def _resource_page(templates: Templates, resource: Resource, related: list[Resou
         listing=resource.section or resource.collection,
         related=related,
         original=original,
+        editions=editions,
         href=templates.href_from(src_uri),
         pdf_name=pdf_file_name(resource.id),
         title_meta=front_matter_text(shown.title.value),
