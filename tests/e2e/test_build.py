@@ -214,6 +214,14 @@ def _fetch(url: str) -> str:
         return ""
 
 
+def _wait_for_text(url: str, text: str, seconds: float, failure: str) -> None:
+    """Fetch ``url`` until its page shows ``text``; fail with ``failure`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while text not in _fetch(url):
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.3)
+
+
 def test_serve_rebuilds_when_a_resource_yaml_changes(tmp_path):
     project = Project(tmp_path / "library")
     yml = project.resource("briefs/issue-briefs", "live", title="Before the edit")
@@ -222,16 +230,10 @@ def test_serve_rebuilds_when_a_resource_yaml_changes(tmp_path):
                               env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/resources/live/"
     try:
-        deadline = time.monotonic() + 60
-        while "Before the edit" not in _fetch(url):
-            assert time.monotonic() < deadline, "serve never came up"
-            time.sleep(0.3)
+        _wait_for_text(url, "Before the edit", 60, "serve never came up")
         yml.write_text(yml.read_text("utf-8").replace("Before the edit", "After the edit"),
                        encoding="utf-8")
-        deadline = time.monotonic() + 60
-        while "After the edit" not in _fetch(url):
-            assert time.monotonic() < deadline, "the edit was not rebuilt"
-            time.sleep(0.3)
+        _wait_for_text(url, "After the edit", 60, "the edit was not rebuilt")
         # The preview's search index is written after the page is served, then swapped in.
         entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
         deadline = time.monotonic() + 60

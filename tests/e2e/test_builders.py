@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +22,15 @@ import pytest
 from bsla.catalog import load_catalog
 from bsla.urls import tag_slug
 from tests.conftest import REPO, Project
-from tests.e2e.test_build import BUILD_SITE, ENV, MKDOCS, _fetch, _free_port, run, site_files
+from tests.e2e.test_build import (
+    BUILD_SITE,
+    ENV,
+    MKDOCS,
+    _free_port,
+    _wait_for_text,
+    run,
+    site_files,
+)
 
 # One build time for both builders (the feed dates uncommitted resources by it).
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
@@ -104,16 +111,10 @@ def test_properdocs_serve_runs_the_engine(tmp_path):
                               stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/resources/live/"
     try:
-        deadline = time.monotonic() + 90
-        while "Before the edit" not in _fetch(url):
-            assert time.monotonic() < deadline, "properdocs serve never came up"
-            time.sleep(0.3)
+        _wait_for_text(url, "Before the edit", 90, "properdocs serve never came up")
         yml.write_text(yml.read_text("utf-8").replace("Before the edit", "After the edit"),
                        encoding="utf-8")
-        deadline = time.monotonic() + 90
-        while "After the edit" not in _fetch(url):
-            assert time.monotonic() < deadline, "the edit was not rebuilt"
-            time.sleep(0.3)
+        _wait_for_text(url, "After the edit", 90, "the edit was not rebuilt")
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -25,6 +25,7 @@ translating a site: the theme's own strings and ``<html lang>`` follow it.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,7 @@ from bsla.mkdocs_door.theme_listing import ThemeListings
 from bsla.mkdocs_door.watching import POLL_ONLY_ENV, SplitObserver, polling_requested
 from bsla.pages.handwritten import untranslated_page
 from bsla.pages.home import with_home_block
-from bsla.pages.templates import COMPILED_TEMPLATES
+from bsla.pages.templates import COMPILED_TEMPLATES, Alternate
 from bsla.search.bundle import SearchIndexJob
 from bsla.search.refresh import SearchRefresh
 from bsla.urls import DEFAULT_LANGUAGE, HOME_SRC_URI, CachePaths
@@ -267,10 +268,8 @@ class LibraryPlugin:
         self.nav_cache.install(env)
         # Each page's counterparts in the other languages, for the sitemap (docs/overrides),
         # and the site's labels for the theme's own templates.
-        templates, languages = self._build(config).state.templates, self._languages(config)
-        env.globals["bsla_label"] = theme_label(templates.label)
-        env.globals["bsla_alternates"] = lambda src_uri: templates.languages_of(src_uri,
-                                                                                languages)
+        env.globals["bsla_label"] = theme_label(self._build(config).state.templates.label)
+        env.globals["bsla_alternates"] = functools.partial(self._alternates, config)
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
@@ -297,8 +296,7 @@ class LibraryPlugin:
         state = self._build(config).state
         # The same page in every language, for the switcher and hreflang links
         # (docs/overrides/main.html).
-        context["bsla_languages"] = state.templates.languages_of(
-            page.file.src_uri, self._languages(config))
+        context["bsla_languages"] = self._alternates(config, page.file.src_uri)
         context["bsla_language_nav"] = state.templates.label("language_switcher")
         return self.nav_cache.context(context, page, nav)
 
@@ -340,6 +338,11 @@ class LibraryPlugin:
             swap_into_place(site_dir, build.final_site_dir)
             config.site_dir = str(build.final_site_dir)
         release_build_lock(LOCK_HOLDER)
+
+    def _alternates(self, config: MkDocsConfig, src_uri: str) -> list[Alternate]:
+        """The page ``src_uri`` in each of the site's languages."""
+        templates = self._build(config).state.templates
+        return templates.languages_of(src_uri, self._languages(config))
 
     def _languages(self, config: MkDocsConfig) -> list[str]:
         """Every language of the site, the main one first."""
