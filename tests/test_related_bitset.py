@@ -63,7 +63,7 @@ def random_catalog(seed: int, size: int) -> Catalog:
 def test_related_matches_a_plain_count(seed, limit):
     catalog = random_catalog(seed, 120)
     for item in catalog.resources:
-        catalog._related_cache.clear()
+        catalog._related_ids.clear()
         assert [r.id for r in catalog.related(item, limit)] == counted(catalog, item, limit)
 
 

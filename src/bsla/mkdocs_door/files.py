@@ -72,9 +72,43 @@ class PathIndexedFiles(Files):
         super().remove(file)
 
 
+class KeptFiles:
+    """The engine's ``File`` objects of the previous build of one language, made again only when
+    something about them changed.
+
+    A preview rebuild at 1,000 resources made 5,400 ``File`` objects per language
+    (1.3 s of a rebuild, cProfile on a loaded machine): paths and URLs worked
+    out again for files that had not moved. A ``File`` is only its source, its
+    destination and its URL, all fixed by the arguments kept in the key (the
+    page MkDocs attaches is replaced by every build), so the same object serves
+    the next build.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[object, ...], File] = {}
+        self._used: dict[tuple[object, ...], File] = {}
+
+    def get(self, kind: type[File], config: MkDocsConfig, src_uri: str, abs_src_path: str,
+            inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
+        key = (kind, src_uri, abs_src_path, inclusion, config.site_dir, config.use_directory_urls)
+        file = self._kept.get(key)
+        if file is None:
+            file = kind.generated(config, src_uri, abs_src_path=abs_src_path, inclusion=inclusion)
+        else:
+            file.page = None
+        self._used[key] = file
+        return file
+
+    def end_build(self) -> None:
+        """Keep what this build used (and only that) for the next one."""
+        self._kept, self._used = self._used, {}
+
+
 def add_engine_files(files: Files, config: MkDocsConfig, site: RenderedSite, *,
-                     pages_dir: Path, cache_dir: Path) -> tuple[PathIndexedFiles, set[str]]:
+                     pages_dir: Path, cache_dir: Path,
+                     kept: KeptFiles | None = None) -> tuple[PathIndexedFiles, set[str]]:
     """MkDocs' files with the engine's pages and files added; and the generated pages' paths."""
+    kept = kept if kept is not None else KeptFiles()
     files = PathIndexedFiles(files)
     generated: set[str] = set()
     for page, path in write_generated(site.pages, pages_dir):
@@ -84,12 +118,14 @@ def add_engine_files(files: Files, config: MkDocsConfig, site: RenderedSite, *,
         # Out-of-nav pages never reach the nav plugins: awesome-pages reads every
         # folder of the nav tree, which cost O(N²) with one folder per resource.
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(CacheLinkedFile.generated(config, page.src_uri, abs_src_path=str(path),
-                                               inclusion=inclusion))
+        files.append(kept.get(CacheLinkedFile, config, page.src_uri, str(path), inclusion))
         generated.add(page.src_uri)
+    cache_prefix = os.path.join(os.fspath(cache_dir), "")
     for copied in site.files:
-        kind = CacheLinkedFile if copied.source.is_relative_to(cache_dir) else File
-        files.append(kind.generated(config, copied.src_uri, abs_src_path=str(copied.source)))
+        source = os.fspath(copied.source)
+        kind = CacheLinkedFile if source.startswith(cache_prefix) else File
+        files.append(kept.get(kind, config, copied.src_uri, source))
+    kept.end_build()
     return files, generated
 
 

@@ -45,9 +45,15 @@ from bsla.errors import LibraryError, format_text
 from bsla.fs import staging_dir, swap_into_place
 from bsla.links import check_site_links
 from bsla.memo import RENDERED
-from bsla.mkdocs_door.files import add_engine_files, add_shared_assets, add_untranslated_pages
+from bsla.mkdocs_door.files import (
+    KeptFiles,
+    add_engine_files,
+    add_shared_assets,
+    add_untranslated_pages,
+)
 from bsla.mkdocs_door.html_bodies import HtmlBodies
 from bsla.mkdocs_door.nav_cache import NavCache
+from bsla.mkdocs_door.preview_errors import PreviewErrors
 from bsla.mkdocs_door.previews import (
     PREVIEW_ENV,
     DirtyServe,
@@ -112,6 +118,12 @@ class LibraryPlugin:
         # Under `serve`, Pagefind runs after the build, to be stopped when the
         # next build of the same language starts.
         self.search_refresh: dict[str, SearchRefresh] = {}
+        # Stopped by a newer build but perhaps still ending; the next refresh of
+        # the same language waits for it in its own thread (search.refresh).
+        self.stopping_refresh: dict[str, SearchRefresh] = {}
+        self.preview_errors = PreviewErrors()
+        # Under `serve`, each language's File objects, reused by its next rebuild.
+        self.kept_files: dict[str, KeptFiles] = {}
 
     # -- the server's life --------------------------------------------------
 
@@ -121,6 +133,7 @@ class LibraryPlugin:
         RENDERED.enabled = command == "serve"
         self.dirty_previews = False
         self.previews.clear()
+        self.kept_files.clear()
         if command != "serve":
             return
         if dirty or (not full_rebuilds_requested() and self.dirty_serve.install()):
@@ -137,6 +150,7 @@ class LibraryPlugin:
         self.command = None
         self.dirty_previews = False
         self.previews.clear()
+        self.kept_files.clear()
         self.dirty_serve.restore()
         for lang in list(self.builds):
             self._stop_search(lang)
@@ -154,21 +168,42 @@ class LibraryPlugin:
             log.info(f"{POLL_ONLY_ENV}=poll: watching for changes by polling only")
         else:
             server.observer = SplitObserver(server.observer, warn=log.warning)
+        self.preview_errors.install(server, report=self._report_failed_preview,
+                                    labels=self._preview_error_labels)
         return server
 
-    def _stop_search(self, lang: str) -> None:
+    def _report_failed_preview(self, message: str, logged: bool) -> None:
+        if not logged:
+            log.error(message)
+        log.warning("The preview still shows the last version that built; it updates when "
+                    "the problem is fixed.")
+
+    def _preview_error_labels(self) -> tuple[str, str]:
+        main = self.builds.get(DEFAULT_LANGUAGE)
+        if main is None:
+            return ("", "")
+        label = main.state.templates.label
+        try:
+            return (label("preview_error_heading"), label("preview_error_hint"))
+        except LibraryError:  # labels.yml without them: the notice shows the message alone
+            return ("", "")
+
+    def _stop_search(self, lang: str, *, wait: bool = True) -> None:
         build = self.builds.get(lang)
         if build is not None and build.search_job is not None:
             build.search_job.cancel()
             build.search_job = None
         refresh = self.search_refresh.pop(lang, None)
         if refresh is not None:
-            refresh.stop()
+            refresh.stop(wait=wait)
+            if not wait:
+                self.stopping_refresh[lang] = refresh
 
     def _stop_search_refreshes(self) -> None:
-        for refresh in self.search_refresh.values():
+        for refresh in [*self.search_refresh.values(), *self.stopping_refresh.values()]:
             refresh.stop()
         self.search_refresh.clear()
+        self.stopping_refresh.clear()
 
     def _build(self, config: MkDocsConfig) -> _Build:
         build = self.builds.get(_language(config))
@@ -181,7 +216,9 @@ class LibraryPlugin:
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = _root(config)
         lang = _language(config)
-        self._stop_search(lang)  # a preview's indexing still running for the previous build
+        # A preview's indexing still running for the previous build; the rebuild
+        # the editor waits for does not wait for it to end.
+        self._stop_search(lang, wait=self.command != "serve")
         main = self.builds.get(DEFAULT_LANGUAGE)
         # Another language is built while the main one ends, from the same catalog.
         catalog = main.state.catalog if lang != DEFAULT_LANGUAGE and main else None
@@ -217,7 +254,9 @@ class LibraryPlugin:
         build.handwritten = {f.src_uri: f.abs_src_path for f in files.documentation_pages()
                              if f.abs_src_path}
         files, self.bodies.generated = add_engine_files(
-            files, config, build.state.site, pages_dir=cache.pages, cache_dir=cache.base)
+            files, config, build.state.site, pages_dir=cache.pages, cache_dir=cache.base,
+            kept=self.kept_files.setdefault(lang, KeptFiles()) if self.command == "serve"
+            else None)
         main = self.builds.get(DEFAULT_LANGUAGE)
         if lang != DEFAULT_LANGUAGE and main is not None:
             add_shared_assets(files, config, root / DOCS_DIR, SHARED_ASSETS)
@@ -314,7 +353,8 @@ class LibraryPlugin:
         if self.command == "serve":
             self.search_refresh[lang] = SearchRefresh(
                 build.state.catalog, build.state.templates, site_dir=site_dir,
-                cache=CachePaths(_root(config), lang), info=log.info, warn=log.warning)
+                cache=CachePaths(_root(config), lang), info=log.info, warn=log.warning,
+                after=self.stopping_refresh.pop(lang, None))
         else:
             job, build.search_job = build.search_job, None
             if job is None:
@@ -369,6 +409,8 @@ class LibraryPlugin:
                                   f"{str(exc).strip()}") from None
 
     def on_build_error(self, error: Exception, **_: Any) -> None:
+        if isinstance(error, MkDocsException):
+            self.preview_errors.record(str(error))
         release_build_lock(LOCK_HOLDER)
         for lang in list(self.builds):
             self._stop_search(lang)

@@ -22,12 +22,16 @@ class SearchRefresh:
     Indexing takes seconds at 1,000 resources, more than the whole rest of a
     preview rebuild, so under `serve` it runs in a thread once the pages are
     written. Meanwhile the preview keeps the previous index (kept under .cache,
-    because a full rebuild empties the site folder). The next rebuild stops it.
+    because a full rebuild empties the site folder). The next rebuild stops it
+    without waiting for it: the thread may be copying a bundle, which cannot be
+    cut short, and an editor's rebuild waited seconds for it (cProfile, 1,000
+    resources). The next refresh, which uses the same folders, waits for it
+    instead, in its own thread (``after``).
     """
 
     def __init__(self, catalog: Catalog, templates: Templates, *, site_dir: Path,
                  cache: CachePaths, info: Callable[[str], None],
-                 warn: Callable[[str], None]) -> None:
+                 warn: Callable[[str], None], after: SearchRefresh | None = None) -> None:
         self._catalog = catalog
         self._templates = templates
         self._site_dir = site_dir
@@ -39,14 +43,20 @@ class SearchRefresh:
         self._lock = threading.Lock()
         self._stopped = False
         self._job: SearchIndexJob | None = None
-        if not (site_dir / SEARCH_DIR).exists() and (self._kept / SEARCH_DIR).is_dir():
-            shutil.copytree(self._kept / SEARCH_DIR, site_dir / SEARCH_DIR)
-        # Jobs work under .cache; one cut short by a stopped server left its files.
-        remove_later(sorted(self._work.iterdir()) if self._work.is_dir() else [])
+        self._after = after
         self._thread = threading.Thread(target=self._run, name="bsla-search", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        if self._after is not None:
+            self._after.stop()
+            self._after = None
+        if self._stopped:
+            return
+        if not (self._site_dir / SEARCH_DIR).exists() and (self._kept / SEARCH_DIR).is_dir():
+            shutil.copytree(self._kept / SEARCH_DIR, self._site_dir / SEARCH_DIR)
+        # Jobs work under .cache; one cut short by a stopped server left its files.
+        remove_later(sorted(self._work.iterdir()) if self._work.is_dir() else [])
         try:
             job = SearchIndexJob(self._catalog, self._templates,
                                  should_stop=lambda: self._stopped, background=True,
@@ -69,10 +79,12 @@ class SearchRefresh:
         else:
             self._info(f"Search index: {indexed} resources")
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
+        """Stop indexing; with ``wait``, return only when the thread has ended."""
         with self._lock:
             self._stopped = True
             job = self._job
         if job is not None:
             job.cancel()
-        self._thread.join()
+        if wait:
+            self._thread.join()
