@@ -28,7 +28,7 @@ from bsla.pages.metadata import head_html
 from bsla.pages.nav import nav_files
 from bsla.pages.redirects import redirect_pages
 from bsla.pages.resources import resource_files, resource_pages
-from bsla.pages.templates import Templates
+from bsla.pages.templates import COMPILED_TEMPLATES, Templates
 from bsla.urls import DEFAULT_LANGUAGE, FEED, HOME_SRC_URI, CachePaths, SiteUrls
 
 DOCS_DIR = "docs"
@@ -81,6 +81,8 @@ def prepare(root: Path, *, use_directory_urls: bool = True, site_url: str | None
     ``catalog``, when given, is one already loaded from ``root`` (by the build
     of another language of the same site), so it is not read again.
     """
+    # Every build process compiles the same templates; keep them for the next one.
+    COMPILED_TEMPLATES.keep_in(CachePaths(root).compiled_templates)
     if catalog is None:
         cache = CachePaths(root)
         catalog = load_catalog(root, cache_dir=cache.pdf, thumbs_dir=cache.thumbs)

@@ -297,6 +297,11 @@ class CachePaths:
         return self.base / "thumbs"
 
     @property
+    def compiled_templates(self) -> Path:
+        """Jinja's compiled templates (ours and the theme's), checked against their source."""
+        return self.base / "templates"
+
+    @property
     def pages(self) -> Path:
         """Generated pages as files MkDocs (and awesome-pages) can open."""
         return self._per_language("pages")
