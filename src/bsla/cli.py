@@ -15,6 +15,7 @@ from bsla.engine import export_texts, prepare, write_markdown_tree
 from bsla.errors import FORMATTERS, LibraryError, Problems
 from bsla.fixity import is_url, report_lines, verify
 from bsla.links import check_external
+from bsla.pages.oai import registration_warning
 from bsla.scaffold import SCHEMA_PATH, new_resource
 from bsla.schema import json_schema
 from bsla.search.bundle import write_search_index
@@ -44,6 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(FORMATTERS["json"]([]))
     else:
         print(catalog.summary_line())
+    if (oai_warning := registration_warning(catalog.taxonomy)) and args.format == "text":
+        print(oai_warning, file=sys.stderr)
     if args.accessibility:
         print(report_table(catalog))
     return 0
