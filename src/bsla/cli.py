@@ -145,6 +145,46 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_package(args: argparse.Namespace) -> int:
+    # Imported here like cmd_build: MkDocs builds the bag's offline copy of the site.
+    from bsla.mkdocs_door.commands import SiteBuildFailed, build_site, show_progress
+
+    # bagit is needed by this command only.
+    from bsla.package.bag import check_target, write_bag
+
+    # warcio and wacz (which loads frictionless) are needed by this command only.
+    from bsla.package.web_archive import write_wacz
+
+    root = _root(args)
+    if not args.bag and not args.wacz:
+        print("package: give --bag DIR, --wacz FILE or both", file=sys.stderr)
+        return 2
+    if args.site_url:
+        # The offline copy in the bag is built with the same address.
+        os.environ["SITE_URL"] = args.site_url
+    site_url = os.environ.get("SITE_URL") or None
+    show_progress(False)
+    if args.wacz:
+        site_dir = Path(args.site_dir) if args.site_dir else root / SITE_DIR
+        report = write_wacz(root, site_dir, Path(args.wacz), site_url=site_url)
+        print(f"Wrote {report.path}: {report.records} files of the site, {report.pages} pages "
+              f"listed, {report.bytes:,} bytes; the WACZ validation passed.")
+    if args.bag:
+        check_target(Path(args.bag).resolve())
+
+        def build_offline(into: Path) -> None:
+            build_site(root, into, offline=True)
+
+        try:
+            bag = write_bag(root, Path(args.bag), build_offline, site_url=site_url)
+        except SiteBuildFailed as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"Wrote the bag {bag.path}: {bag.files} files, {bag.bytes:,} bytes of payload; "
+              "the bagit validation passed.")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     root = _root(args)
     against = args.against or root / SITE_DIR / CATALOG_JSON
@@ -264,6 +304,17 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--against", help="catalog.json to compare with, or the address of "
                         "the deployed site (default: site/catalog.json)")
     verify.set_defaults(func=cmd_verify)
+
+    package = commands.add_parser(
+        "package", parents=shared,
+        help="write deposit packages: a BagIt bag and/or a WACZ web archive of the site")
+    package.add_argument("--bag", metavar="DIR",
+                         help="write a BagIt bag of the whole library into this new folder")
+    package.add_argument("--wacz", metavar="FILE",
+                         help="write a WACZ web archive of the built site to this file")
+    package.add_argument("--site-dir", help="the built site for --wacz (default: site/)")
+    package.add_argument("--site-url", help="the site's public address (default: $SITE_URL)")
+    package.set_defaults(func=cmd_package)
 
     linkcheck = commands.add_parser(
         "linkcheck", parents=shared,
