@@ -236,8 +236,7 @@ def write_wacz(root: Path, site_dir: Path, target: Path, *,
     target = target.resolve()
     if target.is_dir():
         raise refuse(target, "is a folder", "give the name of the .wacz file to write")
-    if not target.parent.is_dir():
-        raise refuse(target.parent, "does not exist", "create the folder, or write elsewhere")
+    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{target.name}.", dir=target.parent) as work:
         work_dir = Path(work)
         warc = work_dir / WARC_NAME
