@@ -172,6 +172,13 @@ def test_only_the_main_language_publishes_oai_xml(project):
     assert OAI_XML not in {p.src_uri for p in site.pages}
 
 
+def test_an_empty_catalog_publishes_no_oai_xml(project):
+    """A Static Repository needs one record at least; an empty file would be invalid."""
+    catalog = load_catalog(project.root, read_pdfs=False)
+    site, _ = render_catalog(catalog, project.root)
+    assert OAI_XML not in {p.src_uri for p in site.pages}
+
+
 def test_the_schemas_in_tests_data_reject_what_they_should(project, schemas):
     """The kept schemas are real checks: a record without metadata, or a datestamp with a time."""
     project.resource(IB, "one")

@@ -159,21 +159,29 @@ def cmd_package(args: argparse.Namespace) -> int:
     if not args.bag and not args.wacz:
         print("package: give --bag DIR, --wacz FILE or both", file=sys.stderr)
         return 2
-    if args.site_url:
-        # The offline copy in the bag is built with the same address.
-        os.environ["SITE_URL"] = args.site_url
-    site_url = os.environ.get("SITE_URL") or None
+    site_url = args.site_url or os.environ.get("SITE_URL") or None
     show_progress(False)
+    if args.bag:
+        # Refused before any work, not after the archive was written.
+        check_target(Path(args.bag).resolve())
     if args.wacz:
         site_dir = Path(args.site_dir) if args.site_dir else root / SITE_DIR
         report = write_wacz(root, site_dir, Path(args.wacz), site_url=site_url)
         print(f"Wrote {report.path}: {report.records} files of the site, {report.pages} pages "
               f"listed, {report.bytes:,} bytes; the WACZ validation passed.")
     if args.bag:
-        check_target(Path(args.bag).resolve())
 
         def build_offline(into: Path) -> None:
-            build_site(root, into, offline=True)
+            # mkdocs.yml reads the address from SITE_URL; set for this build only.
+            previous = os.environ.get("SITE_URL")
+            os.environ["SITE_URL"] = site_url or ""
+            try:
+                build_site(root, into, offline=True)
+            finally:
+                if previous is None:
+                    os.environ.pop("SITE_URL", None)
+                else:
+                    os.environ["SITE_URL"] = previous
 
         try:
             bag = write_bag(root, Path(args.bag), build_offline, site_url=site_url)

@@ -26,11 +26,11 @@ from bsla.pages.home import home_block, with_home_block
 from bsla.pages.listings import all_listing_pages
 from bsla.pages.metadata import head_html
 from bsla.pages.nav import nav_files
-from bsla.pages.oai import static_repository
+from bsla.pages.oai import oai_files
 from bsla.pages.redirects import redirect_pages
 from bsla.pages.resources import resource_files, resource_pages
 from bsla.pages.templates import Templates
-from bsla.urls import DEFAULT_LANGUAGE, FEED, HOME_SRC_URI, OAI_XML, CachePaths, SiteUrls
+from bsla.urls import DEFAULT_LANGUAGE, FEED, HOME_SRC_URI, CachePaths, SiteUrls
 
 DOCS_DIR = "docs"
 # Theme overrides are the MkDocs door's; other renderers do not get them.
@@ -72,9 +72,7 @@ def render_site(catalog: Catalog, templates: Templates) -> RenderedSite:
     pages += redirect_pages(catalog, templates)
     pages += [GeneratedPage(name, text) for name, text in export_texts(catalog,
                                                                        templates).items()]
-    if templates.lang == DEFAULT_LANGUAGE:
-        # One harvesting file for the library: its records already carry every language.
-        pages.append(GeneratedPage(OAI_XML, static_repository(catalog, templates)))
+    pages += [GeneratedPage(name, text) for name, text in oai_files(catalog, templates).items()]
     return RenderedSite(pages, resource_files(catalog))
 
 

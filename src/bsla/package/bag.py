@@ -23,8 +23,8 @@ from bsla.engine import export_texts, make_templates
 from bsla.fs import staging_dir, swap_into_place
 from bsla.labels import load_labels
 from bsla.package.source import refuse, render_text, source_commit
-from bsla.pages.oai import static_repository
-from bsla.urls import OAI_XML, CachePaths
+from bsla.pages.oai import oai_files
+from bsla.urls import CachePaths
 
 CHECKSUMS = ("sha256", "sha512")
 # Folders of the payload (data/), named in the bag's README.
@@ -101,8 +101,7 @@ def write_bag(root: Path, target: Path, build_offline: BuildOffline, *,
     staging = staging_dir(target, "bagging")
     try:
         copy_sources(catalog, staging / SOURCES_DIR)
-        exports = {**export_texts(catalog, templates),
-                   OAI_XML: static_repository(catalog, templates)}
+        exports = {**export_texts(catalog, templates), **oai_files(catalog, templates)}
         (staging / EXPORTS_DIR).mkdir()
         for name, text in sorted(exports.items()):
             (staging / EXPORTS_DIR / name).write_text(text, encoding="utf-8")

@@ -211,3 +211,11 @@ def static_repository(catalog: Catalog, templates: Templates) -> str:
         "</oai:metadataFormat></ListMetadataFormats>\n"
         '<ListRecords metadataPrefix="oai_dc">\n' + "".join(records) + "</ListRecords>\n"
         "</Repository>\n")
+
+
+def oai_files(catalog: Catalog, templates: Templates) -> dict[str, str]:
+    """oai.xml by name, for the main language's site only (its records already carry every
+    language); none for an empty catalog, since a Static Repository needs a record."""
+    if templates.lang != DEFAULT_LANGUAGE or not catalog.resources:
+        return {}
+    return {OAI_XML: static_repository(catalog, templates)}
