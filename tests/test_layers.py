@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("page toolkit", ("pages", "pages.text", "pages.templates")),
     ("outputs", ("pages.*", "search.*")),
     ("engine", ("engine",)),
-    ("doors", ("cli", "zensical_config", "mkdocs_door.*")),
+    ("doors", ("cli", "zensical_config", "mkdocs_door.*", "package.*")),
     ("mkdocs hooks", ("hooks",)),
 ]
 # The shared toolkit of the pages layer; every other pages module is an output module.

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -24,15 +25,25 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 
 # Steps that cannot run here, and why. Every other `run:` step must run.
+RELEASE_UPLOAD = (
+    'gh release view "$GITHUB_REF_NAME" >/dev/null 2>&1 || gh release create "$GITHUB_REF_NAME" '
+    '--verify-tag --title "$GITHUB_REF_NAME" --notes "Deposit packages: the BagIt bag (.tar) '
+    'and the WACZ web archive of the library."\n'
+    'gh release upload "$GITHUB_REF_NAME" --clobber "dist/bsla-library-$GITHUB_REF_NAME-bag.tar" '
+    '"dist/bsla-library-$GITHUB_REF_NAME.wacz"')
 NOT_RUN_HERE = {
     "make test": "it runs this very test suite, which would start this test again",
     "make audit": "pip-audit needs the vulnerability database service on the network",
+    RELEASE_UPLOAD: "it creates a release on GitHub, which needs GitHub's API and its token",
 }
+# The tag a release workflow runs for, as GitHub sets it.
+RELEASE_TAG = "v0.0.0-test"
 
 # Stand-ins for the `${{ … }}` expressions the steps' environments use; an
 # expression without one fails the test, so a new one is never silently empty.
 EXPRESSIONS = {
     "steps.pages.outputs.base_url": "https://example.org/library",
+    "github.token": "no-token-here",
 }
 
 
@@ -107,7 +118,7 @@ def _seed_venv(venv: Path) -> None:
 
 @pytest.mark.e2e
 def test_workflow_shell_steps_run_in_a_clean_clone(tmp_path: Path) -> None:
-    """pr.yml then deploy.yml, as their runners would, in one fresh clone of HEAD.
+    """pr.yml, deploy.yml then release.yml, as their runners would, in one fresh clone of HEAD.
 
     deploy.yml's runner would start from a new checkout with the engine's cache
     restored by actions/cache: here its steps run after `git clean` of
@@ -124,10 +135,10 @@ def test_workflow_shell_steps_run_in_a_clean_clone(tmp_path: Path) -> None:
     base_env = {key: value for key, value in os.environ.items()
                 if key not in {"VIRTUAL_ENV", "PYTHONPATH", "SITE_URL"}
                 and not key.startswith("PYTEST")}
-    base_env.update({"CI": "true", "GITHUB_ACTIONS": "true"})
+    base_env.update({"CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_REF_NAME": RELEASE_TAG})
     ran: list[str] = []
-    for workflow in ("pr.yml", "deploy.yml"):
-        if workflow == "deploy.yml":
+    for workflow in ("pr.yml", "deploy.yml", "release.yml"):
+        if workflow != "pr.yml":
             subprocess.run(["git", "clean", "-fdxq", "-e", ".venv", "-e", ".cache"], cwd=clone,
                            check=True)
         for job, command, env in shell_steps(WORKFLOWS / workflow):
@@ -141,7 +152,14 @@ def test_workflow_shell_steps_run_in_a_clean_clone(tmp_path: Path) -> None:
             ran.append(f"{workflow}:{command}")
     assert ran == ["pr.yml:make install-test",
                    "pr.yml:.venv/bin/python build_site.py --format github check",
-                   "pr.yml:make build", "deploy.yml:make build"]
+                   "pr.yml:make build", "deploy.yml:make build", "release.yml:make build",
+                   f"release.yml:{shell_steps(WORKFLOWS / 'release.yml')[1][1]}"]
     # The deploy build used the public address its environment gave it.
     feed = (clone / "site" / "feed.xml").read_text(encoding="utf-8")
     assert "https://example.org/library/resources/" in feed
+    # The release's two files, as the upload step names them.
+    dist = clone / "dist"
+    assert (dist / f"bsla-library-{RELEASE_TAG}.wacz").stat().st_size > 0
+    with tarfile.open(dist / f"bsla-library-{RELEASE_TAG}-bag.tar") as bag:
+        assert f"bsla-library-{RELEASE_TAG}-bag/manifest-sha512.txt" in bag.getnames()
+    assert shell_steps(WORKFLOWS / "release.yml")[2][1] == RELEASE_UPLOAD

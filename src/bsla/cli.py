@@ -15,6 +15,7 @@ from bsla.engine import export_texts, prepare, write_markdown_tree
 from bsla.errors import FORMATTERS, LibraryError, Problems
 from bsla.fixity import is_url, report_lines, verify
 from bsla.links import check_external
+from bsla.pages.oai import registration_warning
 from bsla.scaffold import SCHEMA_PATH, new_resource
 from bsla.schema import json_schema
 from bsla.search.bundle import write_search_index
@@ -44,6 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(FORMATTERS["json"]([]))
     else:
         print(catalog.summary_line())
+    if (oai_warning := registration_warning(catalog.taxonomy)) and args.format == "text":
+        print(oai_warning, file=sys.stderr)
     if args.accessibility:
         print(report_table(catalog))
     return 0
@@ -139,6 +142,54 @@ def cmd_export(args: argparse.Namespace) -> int:
     for name in names:
         (out / name).write_text(texts[name], encoding="utf-8")
         print(f"Wrote {out / name}")
+    return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    # Imported here like cmd_build: MkDocs builds the bag's offline copy of the site.
+    from bsla.mkdocs_door.commands import SiteBuildFailed, build_site, show_progress
+
+    # bagit is needed by this command only.
+    from bsla.package.bag import check_target, write_bag
+
+    # warcio and wacz (which loads frictionless) are needed by this command only.
+    from bsla.package.web_archive import write_wacz
+
+    root = _root(args)
+    if not args.bag and not args.wacz:
+        print("package: give --bag DIR, --wacz FILE or both", file=sys.stderr)
+        return 2
+    site_url = args.site_url or os.environ.get("SITE_URL") or None
+    show_progress(False)
+    if args.bag:
+        # Refused before any work, not after the archive was written.
+        check_target(Path(args.bag).resolve())
+    if args.wacz:
+        site_dir = Path(args.site_dir) if args.site_dir else root / SITE_DIR
+        report = write_wacz(root, site_dir, Path(args.wacz), site_url=site_url)
+        print(f"Wrote {report.path}: {report.records} files of the site, {report.pages} pages "
+              f"listed, {report.bytes:,} bytes; the WACZ validation passed.")
+    if args.bag:
+
+        def build_offline(into: Path) -> None:
+            # mkdocs.yml reads the address from SITE_URL; set for this build only.
+            previous = os.environ.get("SITE_URL")
+            os.environ["SITE_URL"] = site_url or ""
+            try:
+                build_site(root, into, offline=True)
+            finally:
+                if previous is None:
+                    os.environ.pop("SITE_URL", None)
+                else:
+                    os.environ["SITE_URL"] = previous
+
+        try:
+            bag = write_bag(root, Path(args.bag), build_offline, site_url=site_url)
+        except SiteBuildFailed as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"Wrote the bag {bag.path}: {bag.files} files, {bag.bytes:,} bytes of payload; "
+              "the bagit validation passed.")
     return 0
 
 
@@ -261,6 +312,17 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--against", help="catalog.json to compare with, or the address of "
                         "the deployed site (default: site/catalog.json)")
     verify.set_defaults(func=cmd_verify)
+
+    package = commands.add_parser(
+        "package", parents=shared,
+        help="write deposit packages: a BagIt bag and/or a WACZ web archive of the site")
+    package.add_argument("--bag", metavar="DIR",
+                         help="write a BagIt bag of the whole library into this new folder")
+    package.add_argument("--wacz", metavar="FILE",
+                         help="write a WACZ web archive of the built site to this file")
+    package.add_argument("--site-dir", help="the built site for --wacz (default: site/)")
+    package.add_argument("--site-url", help="the site's public address (default: $SITE_URL)")
+    package.set_defaults(func=cmd_package)
 
     linkcheck = commands.add_parser(
         "linkcheck", parents=shared,

@@ -26,6 +26,7 @@ from bsla.pages.home import home_block, with_home_block
 from bsla.pages.listings import all_listing_pages
 from bsla.pages.metadata import head_html
 from bsla.pages.nav import nav_files
+from bsla.pages.oai import oai_files
 from bsla.pages.redirects import redirect_pages
 from bsla.pages.resources import resource_files, resource_pages
 from bsla.pages.templates import COMPILED_TEMPLATES, Templates
@@ -71,6 +72,7 @@ def render_site(catalog: Catalog, templates: Templates) -> RenderedSite:
     pages += redirect_pages(catalog, templates)
     pages += [GeneratedPage(name, text) for name, text in export_texts(catalog,
                                                                        templates).items()]
+    pages += [GeneratedPage(name, text) for name, text in oai_files(catalog, templates).items()]
     return RenderedSite(pages, resource_files(catalog))
 
 

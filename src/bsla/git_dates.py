@@ -45,3 +45,29 @@ def first_commit_times(root: Path, folders: Iterable[str]) -> dict[str, dt.datet
             # Later lines are older commits: the last one seen is the first addition.
             times[line] = current
     return times
+
+
+def last_commit_times(root: Path, paths: Iterable[str]) -> dict[str, dt.datetime]:
+    """Path from ``root`` (POSIX) -> time of the newest commit that changed it."""
+    paths = sorted(set(paths))
+    if not paths:
+        return {}
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "log", "--no-renames", "--relative",
+             f"--format={_MARK}%ct", "--name-only", "--", *paths],
+            cwd=root, capture_output=True, text=True, timeout=GIT_TIMEOUT_S,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if result.returncode != 0:
+        return {}
+    times: dict[str, dt.datetime] = {}
+    current: dt.datetime | None = None
+    for line in result.stdout.splitlines():
+        if line.startswith(_MARK) and line[1:].isdigit():
+            current = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC)
+        elif line and current is not None:
+            # Newest first: the first time a path is seen is its last change.
+            times.setdefault(line, current)
+    return times

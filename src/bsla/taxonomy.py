@@ -58,6 +58,9 @@ class Taxonomy:
     listing_page_size: int = DEFAULT_LISTING_PAGE_SIZE
     # The feed's permanent id, a tag: URI (RFC 4151); entries add "/resources/<id>".
     feed_id: str | None = None
+    # Where the OAI-PMH Static Repository (oai.xml) is registered, and whom to contact.
+    oai_gateway: str | None = None
+    contact_email: str | None = None
 
     def vocabulary(self, name: str) -> dict[str, Term]:
         return self.vocabularies[name]
@@ -180,9 +183,36 @@ def load_taxonomy(path: Path, root: Path, problems: Problems) -> Taxonomy | None
             )
     page_size = _listing_page_size(doc, problems)
     feed = _feed_id(doc, problems)
+    gateway = _site_text(doc, problems, "oai_gateway", _GATEWAY_URL,
+                         "write the base address of the OAI Static Repository Gateway that "
+                         "harvests oai.xml, e.g. 'oai_gateway: https://gateway.example.org/oai/'")
+    email = _site_text(doc, problems, "contact_email", _EMAIL,
+                       "write the address harvesters can write to, e.g. "
+                       "'contact_email: library@example.org'")
     if len(problems) > before:
         return None
-    return Taxonomy(path, tuple(collections), vocabularies, dict(defaults), page_size, feed)
+    return Taxonomy(path, tuple(collections), vocabularies, dict(defaults), page_size, feed,
+                    oai_gateway=gateway, contact_email=email)
+
+
+_GATEWAY_URL = re.compile(r"https?://[^\s<>\"]+")
+# OAI-PMH's emailType: \S+@(\S+\.)+\S+
+_EMAIL = re.compile(r"[^\s<>\"]+@([^\s<>\"]+\.)+[^\s<>\"]+")
+
+
+def _site_text(doc: Document, problems: Problems, key: str, pattern: re.Pattern[str],
+               hint: str) -> str | None:
+    """An optional ``site:`` setting that must match ``pattern``, else a problem."""
+    site = doc.data.get("site") or {}
+    raw = site.get(key) if isinstance(site, dict) else None
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if not pattern.fullmatch(text):
+        problems.add(doc.path, doc.line_of("site"), f"'site.{key}' is '{text[:80]}', which "
+                     "is not valid here", hint)
+        return None
+    return text
 
 
 # tag:<domain or e-mail>,<YYYY[-MM[-DD]]>:<name> (RFC 4151), no fragment.

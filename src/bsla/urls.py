@@ -36,6 +36,8 @@ CATALOG_CSV = "catalog.csv"
 CATALOG_SCHEMA = "catalog.schema.json"
 RESOURCE_SCHEMA = "resource.schema.json"
 FEED = "feed.xml"
+# The OAI-PMH Static Repository (main language only: one record per resource).
+OAI_XML = "oai.xml"
 EXPORT_FILES = (CATALOG_JSON, CATALOG_CSV, CATALOG_SCHEMA, RESOURCE_SCHEMA, FEED)
 
 # A tag page must never take the address of the tags index.
