@@ -1,4 +1,4 @@
-"""What the site in another language shares with the main one: its exports."""
+"""The site in another language: the exports it shares with the main one, its search records."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from bsla.catalog import load_catalog
 from bsla.pages.metadata import head_html
+from bsla.search.records import record_html
 from bsla.urls import CATALOG_CSV, CATALOG_JSON, CATALOG_SCHEMA, FEED, HOME_SRC_URI, RESOURCE_SCHEMA
 from tests.conftest import render_catalog
 
@@ -37,3 +38,24 @@ def test_the_spanish_site_offers_the_one_set_of_exports(project, site_url, expec
     [dataset] = data["dataset"]
     assert [d["contentUrl"] for d in dataset["distribution"]] == [
         expected + CATALOG_JSON, expected + CATALOG_CSV]
+
+
+def test_search_records_say_which_shown_texts_are_untranslated(project):
+    project.resource("briefs/issue-briefs", "half", title="Half translated",
+                     summary="Only the title is.",
+                     extra="translations:\n  es:\n    title: Medio traducido\n"
+                           "    reviewed: false\n")
+    project.resource("briefs/issue-briefs", "spanish", title="Guía", summary="En español.",
+                     language="es")
+    catalog = load_catalog(project.root, read_pdfs=False)
+    _, spanish = render_catalog(catalog, project.root, lang="es")
+    _, english = render_catalog(catalog, project.root)
+
+    def meta(templates, rid):
+        html = record_html(catalog, templates, catalog.by_id[rid], 0)
+        return dict(re.findall(r'data-pagefind-meta="(\w+_lang)">([^<]*)<', html))
+
+    assert meta(spanish, "half") == {"summary_lang": "en"}
+    assert meta(spanish, "spanish") == {}
+    assert meta(english, "half") == {}
+    assert meta(english, "spanish") == {"title_lang": "es", "summary_lang": "es"}
