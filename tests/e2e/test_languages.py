@@ -14,6 +14,7 @@ import yaml
 
 from bsla.cli import main
 from bsla.mkdocs_door.commands import build_site
+from bsla.pages.handwritten import untranslated_page_warnings
 from bsla.pages.text import human_date, human_size
 from bsla.urls import CATALOG_CSV, CATALOG_JSON, CATALOG_SCHEMA, FEED, RESOURCE_SCHEMA
 from tests.conftest import REPO, Project
@@ -248,6 +249,8 @@ def test_every_hand_written_page_has_a_spanish_file():
     english = {p.name for p in (REPO / "docs").glob("*.md") if p.name != "benchmarks.md"}
     spanish = {p.name for p in (REPO / "docs" / SPANISH).glob("*.md")}
     assert english == spanish
+    # The same, as `check` sees it: every page of the site, in every folder.
+    assert untranslated_page_warnings(REPO) == []
 
 
 def test_the_exports_are_published_once_and_each_language_has_its_feed(bilingual_site):
