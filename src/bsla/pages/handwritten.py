@@ -98,15 +98,14 @@ def untranslated_page_warnings(root: Path) -> list[Problem]:
         return []
     docs = root / str(config.get("docs_dir") or "docs")
     excluded = _excluded(config)
-    english = _pages(docs, excluded)
+    main_pages = _pages(docs, excluded)
     problems = Problems(root)
-    for lang, config_file in sorted(languages.items()):
-        lang = str(lang)
+    for lang, config_file in sorted((str(k), v) for k, v in languages.items()):
         own = _read_config(root / str(config_file))
         lang_docs = root / str(own.get("docs_dir") or config.get("docs_dir") or "docs")
         translated = _pages(lang_docs, _excluded(own) if "exclude_docs" in own else excluded)
         name = _language_name(lang)
-        for uri in sorted(english - translated):
+        for uri in sorted(main_pages - translated):
             target = problems.display_path(lang_docs / uri)
             problems.add(docs / uri, None, f"has no {name} text: {target} does not exist",
                          f"write its {name} text in {target}; until then the site in "
