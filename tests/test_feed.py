@@ -12,9 +12,11 @@ import pytest
 
 from bsla.catalog import load_catalog
 from bsla.clock import build_time
+from bsla.engine import make_templates
 from bsla.errors import LibraryError
 from bsla.git_dates import first_commit_times
-from bsla.pages.feed import atom_feed, entry_dates
+from bsla.labels import load_labels
+from bsla.pages.feed import atom_feed, entry_dates, feed_text
 
 IB = "briefs/issue-briefs"
 FEED_ID = "tag:cssp.org,2026:bsla-library"
@@ -128,3 +130,61 @@ def test_without_a_feed_id_ids_are_permanent_uuid_urns(project):
                                        now=BUILD))
     assert first.entries[0].id.startswith("urn:uuid:")
     assert first.entries[0].id == again.entries[0].id and first.feed.id == again.feed.id
+
+
+def test_each_language_has_its_feed_in_that_language(project):
+    project.resource(IB, "translated", title="Family guide", summary="How to invite families.",
+                     extra="translations:\n  es:\n    title: Guía para familias\n"
+                           "    summary: Cómo invitar a las familias.\n    reviewed: true\n")
+    project.resource(IB, "half", title="Half translated", summary="Only the title is.",
+                     extra="translations:\n  es:\n    title: Medio traducido\n"
+                           "    reviewed: false\n")
+    project.resource(IB, "untranslated", title="Untranslated kit", summary="No Spanish yet.")
+    project.resource(IB, "spanish", title="Guía de reuniones", summary="Escrita en español.",
+                     language="es")
+    catalog = load_catalog(project.root, read_pdfs=False)
+    labels = load_labels(project.root)
+    feeds = {lang: feedparser.parse(feed_text(catalog, make_templates(catalog, labels, lang=lang)))
+             for lang in ("en", "es")}
+    for parsed in feeds.values():
+        assert not parsed.bozo, parsed.bozo_exception
+    spanish = feeds["es"]
+    assert spanish.feed.title == "Biblioteca de recursos de Best Start LA"
+    assert spanish.feed.title_detail.language == "es"
+    assert spanish.feed.subtitle.startswith("Recursos nuevos de la Biblioteca")
+    assert spanish.feed.id == FEED_ID + "/es"
+    entries = {e.id.rsplit("/", 1)[1]: e for e in spanish.entries}
+    assert all(e.id.startswith(FEED_ID + "/es/resources/") for e in spanish.entries)
+
+    def shown(entry, field):
+        detail = entry[f"{field}_detail"]
+        return entry[field], detail.language
+
+    assert shown(entries["translated"], "title") == ("Guía para familias", "es")
+    assert shown(entries["translated"], "summary") == ("Cómo invitar a las familias.", "es")
+    assert shown(entries["half"], "title") == ("Medio traducido", "es")
+    assert shown(entries["half"], "summary") == ("Only the title is.", "en")
+    assert shown(entries["untranslated"], "title") == ("Untranslated kit", "en")
+    assert shown(entries["spanish"], "title") == ("Guía de reuniones", "es")
+    # Its links go to the Spanish pages, even where the site's address is not known.
+    assert entries["half"].link == "/es/resources/half/"
+    assert spanish.feed.links[1].href == "/es/feed.xml"
+    # The English feed: English texts, the Spanish resource's own marked as Spanish, and
+    # the ids (and links) it always had.
+    english = {e.id: e for e in feeds["en"].entries}
+    assert feeds["en"].feed.title == "Best Start LA Resource Library"
+    assert feeds["en"].feed.id == FEED_ID
+    assert shown(english[f"{FEED_ID}/resources/translated"], "title") == ("Family guide", "en")
+    assert shown(english[f"{FEED_ID}/resources/spanish"], "summary") == (
+        "Escrita en español.", "es")
+    assert english[f"{FEED_ID}/resources/half"].link == "/resources/half/"
+
+
+def test_the_feed_of_a_site_with_a_public_address_links_its_own_pages(project):
+    project.resource(IB, "one", title="One")
+    catalog = load_catalog(project.root, read_pdfs=False)
+    labels = load_labels(project.root)
+    templates = make_templates(catalog, labels, lang="es", site_url="https://a.example/x/es/")
+    parsed = feedparser.parse(feed_text(catalog, templates))
+    assert parsed.entries[0].link == "https://a.example/x/es/resources/one/"
+    assert parsed.feed.links[1].href == "https://a.example/x/es/feed.xml"

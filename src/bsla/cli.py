@@ -12,9 +12,10 @@ from pathlib import Path
 from bsla.accessibility import report_table
 from bsla.catalog import TAXONOMY_FILE, load_catalog
 from bsla.engine import export_texts, prepare, write_markdown_tree
-from bsla.errors import FORMATTERS, LibraryError, Problems
+from bsla.errors import FORMATTERS, LibraryError, Problem, Problems
 from bsla.fixity import is_url, report_lines, verify
 from bsla.links import check_external
+from bsla.pages.handwritten import untranslated_page_warnings
 from bsla.pages.oai import registration_warning
 from bsla.scaffold import SCHEMA_PATH, new_resource
 from bsla.schema import json_schema
@@ -31,22 +32,33 @@ def _root(args: argparse.Namespace) -> Path:
     return Path(args.root).resolve()
 
 
-def _report(error: LibraryError, fmt: str) -> int:
-    print(FORMATTERS[fmt](error.problems), file=sys.stdout if fmt != "text" else sys.stderr)
+def _print_problems(problems: list[Problem], fmt: str) -> None:
+    print(FORMATTERS[fmt](problems), file=sys.stdout if fmt != "text" else sys.stderr)
     if fmt == "text" and os.environ.get("GITHUB_ACTIONS") == "true":
-        # On a pull request the same errors also become annotations on the files.
-        print(FORMATTERS["github"](error.problems))
+        # On a pull request the same problems also become annotations on the files.
+        print(FORMATTERS["github"](problems))
+
+
+def _report(error: LibraryError, fmt: str) -> int:
+    _print_problems(error.problems, fmt)
     return 1
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    catalog = load_catalog(_root(args), cache_dir=CachePaths(_root(args)).pdf)
+    # Warnings do not fail the check; they are printed together, with any errors.
+    warnings = untranslated_page_warnings(_root(args))
+    try:
+        catalog = load_catalog(_root(args), cache_dir=CachePaths(_root(args)).pdf)
+    except LibraryError as exc:
+        raise LibraryError([*exc.problems, *warnings]) from None
+    if (oai_warning := registration_warning(catalog.taxonomy)) is not None:
+        warnings.append(oai_warning)
     if args.format == "json":
-        print(FORMATTERS["json"]([]))
+        print(FORMATTERS["json"](warnings))
     else:
+        if warnings:
+            _print_problems(warnings, args.format)
         print(catalog.summary_line())
-    if (oai_warning := registration_warning(catalog.taxonomy)) and args.format == "text":
-        print(oai_warning, file=sys.stderr)
     if args.accessibility:
         print(report_table(catalog))
     return 0

@@ -70,8 +70,11 @@ def render_site(catalog: Catalog, templates: Templates) -> RenderedSite:
     pages += discovery_pages(catalog, templates)
     pages += citation_files(catalog, templates)
     pages += redirect_pages(catalog, templates)
-    pages += [GeneratedPage(name, text) for name, text in export_texts(catalog,
-                                                                       templates).items()]
+    # The exports carry every language, so only the main language's site has them;
+    # each language's site has its own feed.
+    exports = export_texts(catalog, templates) if templates.lang == DEFAULT_LANGUAGE \
+        else {FEED: feed_text(catalog, templates)}
+    pages += [GeneratedPage(name, text) for name, text in exports.items()]
     pages += [GeneratedPage(name, text) for name, text in oai_files(catalog, templates).items()]
     return RenderedSite(pages, resource_files(catalog))
 

@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 SHOWN_LIMIT = 60
+# A problem's severity: an error stops the run; a warning is reported and the run goes on.
+ERROR = "error"
+WARNING = "warning"
 
 
 def one_line(text: str) -> str:
@@ -56,11 +59,13 @@ class Problem:
     message: str
     hint: str = ""
     code: str = "invalid"
+    severity: str = ERROR
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}: {self.message}{hint}"
+        kind = "warning: " if self.severity == WARNING else ""
+        return f"{where}: {kind}{self.message}{hint}"
 
     def _sort_key(self) -> tuple[str, int, str]:
         return (self.path, self.line or 0, self.message)
@@ -97,8 +102,10 @@ class Problems:
         message: str,
         hint: str = "",
         code: str = "invalid",
+        severity: str = ERROR,
     ) -> None:
-        problem = Problem(self.display_path(path), line, one_line(message), one_line(hint), code)
+        problem = Problem(self.display_path(path), line, one_line(message), one_line(hint), code,
+                          severity)
         if problem not in self._seen:
             self._seen.add(problem)
             self._items.append(problem)
@@ -135,10 +142,15 @@ class LibraryError(Exception):
 
 
 def format_text(problems: list[Problem]) -> str:
-    count = len(problems)
-    noun = "problem" if count == 1 else "problems"
     lines = [str(p) for p in problems]
-    lines.append(f"{count} {noun} found; nothing was published.")
+    count = sum(1 for p in problems if p.severity != WARNING)
+    warnings = len(problems) - count
+    if count or not warnings:
+        noun = "problem" if count == 1 else "problems"
+        lines.append(f"{count} {noun} found; nothing was published.")
+    if warnings:
+        noun = "warning" if warnings == 1 else "warnings"
+        lines.append(f"{warnings} {noun}: worth fixing, but none stops a build.")
     return "\n".join(lines)
 
 
@@ -158,7 +170,8 @@ def format_github(problems: list[Problem]) -> str:
         if p.line:
             props += f",line={p.line}"
         message = p.message + (f" ({p.hint})" if p.hint else "")
-        lines.append(f"::error {props}::{_github_escape(message)}")
+        command = WARNING if p.severity == WARNING else ERROR
+        lines.append(f"::{command} {props}::{_github_escape(message)}")
     return "\n".join(lines)
 
 

@@ -26,6 +26,13 @@ def site_url(tmp_path_factory):
                      language="es", title=f'"{SPANISH_TITLE}"',
                      text="Reuniones con las familias del barrio",
                      summary='"Cómo invitar a las familias a las reuniones."')
+    # No Spanish text at all, and only a Spanish title.
+    project.resource("compendium/outreach-engagement", "untranslated-kit",
+                     title='"Untranslated outreach kit"', summary='"Flyers for every meeting."')
+    project.resource("compendium/outreach-engagement", "titled-kit", title='"Titled kit"',
+                     summary='"Posters for every meeting."',
+                     extra="translations:\n  es:\n    title: Juego con título\n"
+                           "    reviewed: false\n")
     site = project.root / "site"
     build_site(project.root, site)
     url, server = serve_directory(site)
@@ -68,4 +75,35 @@ def test_spanish_search_finds_accented_words_without_accents(page, site_url, que
         " && !root.hasAttribute('aria-busy'); }")
     titles = page.locator("[data-results] h3 a").all_inner_texts()
     assert SPANISH_TITLE in titles, titles
+    assert page.external_requests == []
+
+
+def _results(page) -> dict[str, tuple[str | None, str | None]]:
+    """Each result's title, with the lang of its link and of its excerpt."""
+    page.wait_for_function(
+        "() => { const root = document.querySelector('[data-bsla-search]');"
+        " return root.classList.contains('bsla-search--ready')"
+        " && !root.hasAttribute('aria-busy'); }")
+    items = page.eval_on_selector_all(
+        "[data-results] li",
+        "items => items.map(li => [li.querySelector('h3 a').textContent,"
+        " li.querySelector('h3 a').getAttribute('lang'),"
+        " li.querySelector('.bsla-result__excerpt').getAttribute('lang')])")
+    return {title: (title_lang, excerpt_lang) for title, title_lang, excerpt_lang in items}
+
+
+# Without search words a result shows its summary; with them, an excerpt.
+@pytest.mark.parametrize("view", ["section=outreach-engagement", "q=meeting"])
+def test_english_text_among_spanish_results_says_its_language(page, site_url, view):
+    page.goto(site_url + f"es/search/?{view}")
+    results = _results(page)
+    assert results["Untranslated outreach kit"] == ("en", "en")
+    assert results["Juego con título"] == (None, "en")
+    if view.startswith("section"):
+        assert results[SPANISH_TITLE] == (None, None)
+    # On the English page, the Spanish resource's own text is the one marked.
+    page.goto(site_url + f"search/?{view if view.startswith('section') else 'q=reuniones'}")
+    results = _results(page)
+    assert results[SPANISH_TITLE] == ("es", "es")
+    assert results.get("Untranslated outreach kit", (None, None)) == (None, None)
     assert page.external_requests == []

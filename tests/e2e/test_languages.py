@@ -12,8 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from bsla.cli import main
 from bsla.mkdocs_door.commands import build_site
+from bsla.pages.handwritten import untranslated_page_warnings
 from bsla.pages.text import human_date, human_size
+from bsla.urls import CATALOG_CSV, CATALOG_JSON, CATALOG_SCHEMA, FEED, RESOURCE_SCHEMA
 from tests.conftest import REPO, Project
 
 pytestmark = pytest.mark.e2e
@@ -213,17 +216,26 @@ def test_each_language_has_its_own_search_index(bilingual_site):
         assert entry["languages"][lang]["page_count"] == 14
 
 
+def _both_languages(texts) -> bool:
+    return isinstance(texts, dict) and set(texts) == {"en", "es"} and all(
+        isinstance(text, str) and text.strip() for text in texts.values())
+
+
 def test_every_label_and_taxonomy_entry_has_both_languages():
     labels = yaml.safe_load((REPO / "labels.yml").read_text("utf-8"))
-    assert [key for key, texts in labels.items() if set(texts) != {"en", "es"}] == []
+    assert [key for key, texts in labels.items() if not _both_languages(texts)] == []
     missing = []
 
     def walk(node, where):
         if isinstance(node, dict):
             for key in ("label", "description", "series"):
-                if isinstance(node.get(key), dict) and not node[key].get("es"):
+                if key in node and not _both_languages(node[key]):
                     missing.append(f"{where}.{key}")
             for key, value in node.items():
+                # Any other text given per language needs both too.
+                if key not in ("label", "description", "series") and isinstance(value, dict) \
+                        and {"en", "es"} & set(value) and not _both_languages(value):
+                    missing.append(f"{where}.{key}")
                 walk(value, f"{where}.{key}")
         elif isinstance(node, list):
             for index, value in enumerate(node):
@@ -237,3 +249,35 @@ def test_every_hand_written_page_has_a_spanish_file():
     english = {p.name for p in (REPO / "docs").glob("*.md") if p.name != "benchmarks.md"}
     spanish = {p.name for p in (REPO / "docs" / SPANISH).glob("*.md")}
     assert english == spanish
+    # The same, as `check` sees it: every page of the site, in every folder.
+    assert untranslated_page_warnings(REPO) == []
+
+
+def test_the_exports_are_published_once_and_each_language_has_its_feed(bilingual_site):
+    for name in (CATALOG_JSON, CATALOG_CSV, CATALOG_SCHEMA, RESOURCE_SCHEMA):
+        assert (bilingual_site / name).is_file(), name
+        assert not (bilingual_site / SPANISH / name).exists(), name
+    feed = (bilingual_site / SPANISH / FEED).read_text("utf-8")
+    assert 'xml:lang="es"' in feed and "<title>Guía revisada</title>" in feed
+    # Nothing on the Spanish site points into it for an export it does not have.
+    for page in (bilingual_site / SPANISH).rglob("*.html"):
+        html = page.read_text("utf-8")
+        for name in (CATALOG_JSON, CATALOG_CSV, CATALOG_SCHEMA, RESOURCE_SCHEMA):
+            for href in re.findall(rf'(?:href|src)="([^"]*{re.escape(name)})"', html):
+                assert resolve(bilingual_site, page.relative_to(bilingual_site).as_posix(),
+                               href) == bilingual_site / name, (page, href)
+            assert f"/es/{name}" not in html, page
+
+
+def test_check_warns_about_the_pages_the_spanish_site_shows_in_english(bilingual_site, capsys):
+    root = bilingual_site.parent
+    # A whole page in English, under its marker (bsla.pages.handwritten).
+    marked = re.compile(r'<p class="bsla-fallback">Disponible solo en inglés</p>\s*<div lang="en">')
+    fallback = sorted(page.relative_to(bilingual_site / SPANISH).as_posix()
+                      for page in (bilingual_site / SPANISH).rglob("*.html")
+                      if marked.search(page.read_text("utf-8")))
+    assert fallback == ["contact/index.html"]
+    assert main(["check", "--root", str(root)]) == 0
+    warned = [line.split(":")[0] for line in capsys.readouterr().err.splitlines()
+              if ": warning: " in line]
+    assert warned == ["docs/contact.md"]

@@ -337,3 +337,41 @@ def test_without_site_url_nothing_carries_a_wrong_address(library, local_build):
     assert parsed.feed.id == FEED_ID
     assert {e.id for e in parsed.entries} == {
         f"{FEED_ID}/resources/{rid}" for rid in ("flyer", "governance-brief", "pending")}
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}link"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _published_file(site: Path, url: str) -> Path:
+    """The built file a public URL of the site serves."""
+    assert url.startswith(SITE_URL), url
+    path = url[len(SITE_URL):]
+    return site / (path + "index.html" if path == "" or path.endswith("/") else path)
+
+
+def test_sitemaps_list_each_page_with_its_counterparts_in_both_languages(site):
+    seen = {}
+    for prefix in ("", "es/"):
+        # ElementTree refuses anything that is not well-formed XML.
+        urlset = ET.parse(site / prefix / "sitemap.xml").getroot()
+        assert urlset.tag == f"{SITEMAP}urlset"
+        for entry in urlset.findall(f"{SITEMAP}url"):
+            loc = entry.find(f"{SITEMAP}loc").text
+            assert _published_file(site, loc).is_file(), loc
+            alternates = {link.get("hreflang"): link.get("href")
+                          for link in entry.findall(XHTML)}
+            assert all(link.get("rel") == "alternate" for link in entry.findall(XHTML))
+            page = loc[len(SITE_URL + prefix):]
+            if page.startswith("tags/") and page != "tags/":
+                # Keywords are translated: no page in the other language is this one.
+                assert alternates == {}, loc
+                continue
+            assert alternates == {"en": SITE_URL + page, "es": SITE_URL + "es/" + page,
+                                  "x-default": SITE_URL + page}, loc
+            for href in alternates.values():
+                assert _published_file(site, href).is_file(), href
+            seen[prefix, page] = loc
+    english = {page for prefix, page in seen if prefix == ""}
+    assert english == {page for prefix, page in seen if prefix == "es/"}
+    assert {"", "resources/flyer/", "resources/governance-brief/", "search/", "about/"} <= english

@@ -278,12 +278,15 @@ async function start(root) {
     const link = document.createElement("a");
     link.href = data.url;
     link.textContent = data.meta.title || data.url;
+    // Text with no translation into this page's language says its own (record meta).
+    if (data.meta.title_lang) link.lang = data.meta.title_lang;
     title.append(link);
     const meta = document.createElement("p");
     meta.className = "bsla-result__meta";
     meta.textContent = [data.meta.kind, data.meta.place, data.meta.date].filter(Boolean).join(" · ");
     const excerpt = document.createElement("p");
     excerpt.className = "bsla-result__excerpt";
+    if (data.meta.summary_lang) excerpt.lang = data.meta.summary_lang;
     // Without search words there is nothing to highlight: show the summary.
     if (withWords) excerpt.append(...excerptNodes(data.excerpt || ""));
     else excerpt.textContent = data.meta.summary || "";

@@ -64,7 +64,7 @@ from bsla.mkdocs_door.previews import (
 from bsla.mkdocs_door.theme import theme_label, valid_toggles
 from bsla.mkdocs_door.theme_listing import ThemeListings
 from bsla.mkdocs_door.watching import POLL_ONLY_ENV, SplitObserver, polling_requested
-from bsla.pages.handwritten import untranslated_page
+from bsla.pages.handwritten import LANGUAGES_KEY, untranslated_page
 from bsla.pages.home import with_home_block
 from bsla.pages.templates import COMPILED_TEMPLATES, Alternate
 from bsla.search.bundle import SearchIndexJob
@@ -72,8 +72,6 @@ from bsla.search.refresh import SearchRefresh
 from bsla.urls import DEFAULT_LANGUAGE, HOME_SRC_URI, CachePaths
 
 log = get_plugin_logger("bsla")
-# In mkdocs.yml's `extra:`: language code -> the configuration of that language's site.
-LANGUAGES_KEY = "library_languages"
 # Who holds the checkout's build lock (bsla.build_lock) while MkDocs builds.
 LOCK_HOLDER = "hooks"
 # Shared with every language's site, which each gets its own copy of.

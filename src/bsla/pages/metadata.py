@@ -20,6 +20,7 @@ from bsla.schema import Resource
 from bsla.urls import (
     CATALOG_CSV,
     CATALOG_JSON,
+    DEFAULT_LANGUAGE,
     HOME_SRC_URI,
     listing_src_uri,
     page_url,
@@ -132,8 +133,13 @@ def _tagged(resource: Resource, field: str, own: str) -> list[dict[str, str]]:
 
 
 def catalog_json_ld(catalog: Catalog, *, site_name: str, home_url: str,
-                    resource_url, lang: str = "en") -> dict[str, Any]:
-    """DataCatalog for the home page: the library as a whole and its datasets."""
+                    resource_url, lang: str = "en", export_url=None) -> dict[str, Any]:
+    """DataCatalog for the home page: the library as a whole and its datasets.
+
+    ``export_url`` gives the exports' addresses (default ``resource_url``):
+    every language's site offers the one set, which the main language's publishes.
+    """
+    export_url = export_url or resource_url
     publisher = catalog.taxonomy.defaults.get("publisher", "")
     return {
         "@context": "https://schema.org",
@@ -147,9 +153,9 @@ def catalog_json_ld(catalog: Catalog, *, site_name: str, home_url: str,
             {"@type": "Dataset", "name": f"{site_name} catalog (JSON)",
              "distribution": [
                  {"@type": "DataDownload", "encodingFormat": "application/json",
-                  "contentUrl": resource_url(CATALOG_JSON)},
+                  "contentUrl": export_url(CATALOG_JSON)},
                  {"@type": "DataDownload", "encodingFormat": "text/csv",
-                  "contentUrl": resource_url(CATALOG_CSV)},
+                  "contentUrl": export_url(CATALOG_CSV)},
              ]},
         ],
         "hasPart": [
@@ -181,5 +187,12 @@ def head_html(catalog: Catalog, templates: Templates) -> dict[str, Markup]:
             _resource_head, catalog, templates, r, src, pdf_url))
     heads[HOME_SRC_URI] = json_ld_script(catalog_json_ld(
         catalog, site_name=templates.label("site_title"), home_url=urls.absolute(HOME_SRC_URI),
-        resource_url=urls.rooted, lang=templates.lang))
+        resource_url=urls.rooted, lang=templates.lang,
+        export_url=functools.partial(main_site_url, templates)))
     return heads
+
+
+def main_site_url(templates: Templates, name: str) -> str:
+    """The public URL of the file ``name`` of the main language's site (an export)."""
+    _, absolute, _ = templates.urls.in_language(name, templates.lang, DEFAULT_LANGUAGE)
+    return absolute or templates.urls.rooted(name)

@@ -25,8 +25,9 @@ import datetime as dt
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from bsla.catalog import Catalog
+from bsla.catalog import TAXONOMY_FILE, Catalog
 from bsla.clock import build_time
+from bsla.errors import WARNING, Problem
 from bsla.git_dates import last_commit_times
 from bsla.pages.templates import Templates
 from bsla.schema import Resource
@@ -56,13 +57,13 @@ PDF_FORMAT = "application/pdf"
 _FEED_TAG = re.compile(r"tag:([A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z][A-Za-z0-9-]*)+),[0-9-]+:(.+)")
 
 REGISTRATION_WARNING = (
-    "warning: {missing} not set in taxonomy.yml (site: oai_gateway, site: contact_email), so "
+    "{missing} not set in taxonomy.yml (site: oai_gateway, site: contact_email), so "
     "oai.xml names {stand_in}. Registering the library with an OAI Static Repository Gateway "
     "for harvesting needs both (README: 'Preserving the library').")
 
 
-def registration_warning(taxonomy: Taxonomy) -> str | None:
-    """What `check` says while oai.xml cannot yet be registered with a gateway."""
+def registration_warning(taxonomy: Taxonomy) -> Problem | None:
+    """What `check` warns while oai.xml cannot yet be registered with a gateway."""
     missing = [name for name, value in (("site.oai_gateway", taxonomy.oai_gateway),
                                         ("site.contact_email", taxonomy.contact_email))
                if not value]
@@ -70,7 +71,9 @@ def registration_warning(taxonomy: Taxonomy) -> str | None:
         return None
     stand_in = ("the site's own address as its gateway" if not taxonomy.oai_gateway
                 else f"the placeholder contact {NO_CONTACT}")
-    return REGISTRATION_WARNING.format(missing=" and ".join(missing), stand_in=stand_in)
+    return Problem(TAXONOMY_FILE, None,
+                   REGISTRATION_WARNING.format(missing=" and ".join(missing), stand_in=stand_in),
+                   code="oai-registration", severity=WARNING)
 
 
 def record_identifier(taxonomy: Taxonomy, resource_id: str, page: str) -> str:
