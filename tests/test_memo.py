@@ -51,8 +51,6 @@ def serving(monkeypatch):
 
 def test_a_rebuild_in_the_same_process_shows_every_edit(project, serving, monkeypatch):
     """What `serve` does: render, edit one file, render again in the same process."""
-    # One build time for both renders: catalog.json and the feed carry it, to the second.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     calls = []
     original = bsla.pages.resources._resource_page
     monkeypatch.setattr(bsla.pages.resources, "_resource_page",
