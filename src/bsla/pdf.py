@@ -27,8 +27,9 @@ from typing import Any
 
 # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text); 4: entries
 # carry a digest of their facts and of the cover image beside them; pages are
-# counted as found (not as claimed), text has no control characters or lone surrogates.
-CACHE_VERSION = 4
+# counted as found (not as claimed), text has no control characters or lone surrogates;
+# 5: pages turned by /Rotate are read upright (in reading order).
+CACHE_VERSION = 5
 HEADER_WINDOW = 1024
 
 
