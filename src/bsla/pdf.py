@@ -20,10 +20,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from bsla.progress import counter
 
 # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text); 4: entries
 # carry a digest of their facts and of the cover image beside them; pages are
@@ -241,6 +243,7 @@ def _facts_from_reply(reply: dict[str, Any], sha256: str, size: int) -> PdfFacts
 
 def _parse_all(
     jobs: list[tuple[Path, str, int, str | None]], *, timeout: float, memory_mb: int, workers: int,
+    advance: Callable[[int], None] = lambda count: None,
 ) -> dict[Path, PdfFacts | PdfFailure]:
     results: dict[Path, PdfFacts | PdfFailure] = {}
     pending = list(reversed(jobs))
@@ -266,10 +269,13 @@ def _parse_all(
         else:
             worker.job = None
 
+    reported = 0
     try:
         for _ in range(min(workers, len(jobs))):
             feed(start())
         while any(w.job for w in pool):
+            advance(len(results) - reported)
+            reported = len(results)
             now = time.monotonic()
             busy = [w for w in pool if w.job]
             wait = max(0.0, min(w.deadline for w in busy) - now)
@@ -305,6 +311,7 @@ def _parse_all(
         for worker in list(pool):
             retire(worker)
         selector.close()
+    advance(len(results) - reported)
     return results
 
 
@@ -375,7 +382,10 @@ def read_pdf_facts(
             jobs.append((path, sha256, size, wanted_thumb))
     if jobs:
         count = workers or min(usable_cpus(), len(jobs))
-        parsed = _parse_all(jobs, timeout=timeout, memory_mb=memory_mb, workers=count)
+        # Only PDFs not read before count: a warm build shows nothing.
+        with counter(len(jobs), "Reading PDFs", unit="PDF") as advance:
+            parsed = _parse_all(jobs, timeout=timeout, memory_mb=memory_mb, workers=count,
+                                advance=advance)
         for path, result in parsed.items():
             results[path] = result
             # Failures are not cached: the limits may be raised, and a failing
