@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.extractor_corpus import CorpusPdf, build_corpus, real_pdfs, words, write_corpus
+from bench.report import DEFAULT_REPORT, GATE_JSON, gate_markdown, percent, rewrite_report
 
 RECALL_NEEDED = 0.99
 
@@ -190,29 +191,31 @@ def run_gate(files: Sequence[tuple[Path, CorpusPdf | None]], *, rounds: int = 3)
     return list(rows.values())
 
 
-def _percent(value: float) -> str:
-    return f"{100 * value:.2f}%"
+def figures(rows: Sequence[Row], *, pages: int, files: int) -> dict[str, Any]:
+    """The gate's results as JSON-ready data (bench/extractor_gate.json, docs/benchmarks.md)."""
+    import platform
+    from importlib import metadata
 
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
 
-def table(rows: Sequence[Row], *, pages: int, files: int) -> str:
-    lines = [
-        f"Corpus: {files} PDFs, {pages:,} pages (bench/extractor_corpus.py; "
-        "`python -m bench.extractor_gate`).",
-        "",
-        "| Extractor | Pages/s, one core (CPU) | Recall of PDFium's words | Order vs PDFium "
-        "| Files losing words vs PDFium | Recall of written words | Order vs written "
-        "| Files losing written words | Stress files: recall of written words |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for row in rows:
-        losing = ", ".join(row.vs_pdfium.losing + row.failures) or "none"
-        written_losing = ", ".join(row.vs_written.losing) or "none"
-        lines.append(
-            f"| {row.name} | {row.pages_per_cpu_second:,.0f} | {_percent(row.vs_pdfium.recall)} "
-            f"| {_percent(row.vs_pdfium.order)} | {losing} | {_percent(row.vs_written.recall)} "
-            f"| {_percent(row.vs_written.order)} | {written_losing} "
-            f"| {_percent(row.stress_vs_written.recall)} |")
-    return "\n".join(lines)
+    return {
+        "date": time.strftime("%Y-%m-%d"), "files": files, "pages": pages,
+        "load_average": round(os.getloadavg()[0], 1), "python": platform.python_version(),
+        "pypdfium2": version("pypdfium2"), "pdf-oxide": version("pdf-oxide"),
+        "decision": decision(rows),
+        "rows": [{"name": r.name, "pages_per_cpu_second": round(r.pages_per_cpu_second, 1),
+                  "rounds": [round(v, 1) for v in r.rounds],
+                  "recall_vs_pdfium": r.vs_pdfium.recall, "order_vs_pdfium": r.vs_pdfium.order,
+                  "losing_vs_pdfium": r.vs_pdfium.losing, "failures": r.failures,
+                  "recall_vs_written": r.vs_written.recall,
+                  "order_vs_written": r.vs_written.order,
+                  "losing_vs_written": r.vs_written.losing,
+                  "stress_recall_vs_written": r.stress_vs_written.recall}
+                 for r in rows]}
 
 
 def decision(rows: Sequence[Row]) -> str:
@@ -223,14 +226,14 @@ def decision(rows: Sequence[Row]) -> str:
         best = max(adoptable, key=lambda row: row.pages_per_cpu_second)
         speedup = best.pages_per_cpu_second / pdfium.pages_per_cpu_second
         return (f"Adopt {best.name}: {speedup:.1f}× PDFium's pages/s with "
-                f"{_percent(best.vs_pdfium.recall)} recall and no file losing words.")
+                f"{percent(best.vs_pdfium.recall)} recall and no file losing words.")
     reasons = []
     for row in rows[1:]:
         why = []
         if row.pages_per_cpu_second <= pdfium.pages_per_cpu_second:
             why.append("not faster")
         if row.vs_pdfium.recall < RECALL_NEEDED:
-            why.append(f"recall {_percent(row.vs_pdfium.recall)} < 99%")
+            why.append(f"recall {percent(row.vs_pdfium.recall)} < 99%")
         if row.vs_pdfium.losing:
             why.append(f"{len(row.vs_pdfium.losing)} files lose words")
         if row.failures:
@@ -246,7 +249,10 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--long-pages", type=int, default=400)
-    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--json", type=Path, default=GATE_JSON,
+                        help="where the figures go (default: bench/extractor_gate.json)")
+    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT,
+                        help="report to rewrite with them (default: docs/benchmarks.md)")
     parser.add_argument("--no-real", action="store_true",
                         help="leave out the real PDFs installed on this machine")
     args = parser.parse_args(argv)
@@ -258,22 +264,10 @@ def main(argv: list[str] | None = None) -> int:
             files += [(path, None) for path in real_pdfs()]
         rows = run_gate(files, rounds=args.rounds)
         pages = sum(len(pdfium_pages(str(path))) for path, _ in files)
-    text = table(rows, pages=pages, files=len(files)) + "\n\n" + decision(rows)
-    print(text)
-    if args.json:
-        data: dict[str, Any] = {
-            "files": len(files), "pages": pages, "load_average": os.getloadavg()[0],
-            "decision": decision(rows),
-            "rows": [{"name": r.name, "pages_per_cpu_second": round(r.pages_per_cpu_second, 1),
-                      "rounds": [round(v, 1) for v in r.rounds],
-                      "recall_vs_pdfium": r.vs_pdfium.recall, "order_vs_pdfium": r.vs_pdfium.order,
-                      "losing_vs_pdfium": r.vs_pdfium.losing, "failures": r.failures,
-                      "recall_vs_written": r.vs_written.recall,
-                      "order_vs_written": r.vs_written.order,
-                      "losing_vs_written": r.vs_written.losing,
-                      "stress_recall_vs_written": r.stress_vs_written.recall}
-                     for r in rows]}
-        args.json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    data = figures(rows, pages=pages, files=len(files))
+    print(gate_markdown(data))
+    args.json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    rewrite_report(args.report)
     return 0
 
 

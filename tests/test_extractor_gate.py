@@ -7,6 +7,7 @@ The bench (bench/extractor_gate.py) measures speed and compares extractors.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,32 @@ def test_a_faster_extractor_is_adopted_only_without_word_loss():
     assert kept.startswith("Keep PDFium") and "1 files lose words" in kept
     assert "recall 98.00% < 99%" in decision([pdfium, _row("fast", 1200, 0.98, [])])
     assert "not faster" in decision([pdfium, _row("slow", 300, 1.0, [])])
+
+
+def test_the_report_shows_the_gate_table_and_the_parallel_line(tmp_path, monkeypatch):
+    from bench import report
+    from bench.extractor_gate import figures
+
+    rows = [_row("PDFium (pypdfium2)", 400, 1.0, []),
+            _row("fast", 1200, 0.995, ["table.pdf (12 of 340)"])]
+    for row in rows:
+        row.rounds = [row.pages_per_cpu_second]
+    gate, parallel = tmp_path / "gate.json", tmp_path / "parallel.json"
+    gate.write_text(json.dumps(figures(rows, pages=600, files=39)), encoding="utf-8")
+    cold = {"seconds": 40.0, "cpu_seconds": 70.0, "pdf_worker_cpu_seconds": 56.0,
+            "pdf_seconds": 27.0, "pdf_files": 1000, "pdf_pages": 23_099, "load_before": 1.0,
+            "load_after": 2.0}
+    warm = {**cold, "seconds": 12.0, "cpu_seconds": 11.0}
+    parallel.write_text(json.dumps({"n": 1000, "runs": [
+        {"cold": cold, "warm": warm, "cores": 2, "bound": 12.0 + 56.0 / 2 * 1.15,
+         "met": True}]}), encoding="utf-8")
+    monkeypatch.setattr(report, "GATE_JSON", gate)
+    monkeypatch.setattr(report, "PARALLEL_JSON", parallel)
+    target = tmp_path / "benchmarks.md"
+    report.rewrite_report(target)
+    text = target.read_text(encoding="utf-8")
+    assert "## Text extractor gate" in text and "| fast | 1,200 | 99.50% |" in text
+    assert "Decision: Keep PDFium. fast: 1 files lose words." in text
+    assert "cold 40.0 s ≤ warm 12.0 s + PDF workers' CPU 56.0 s ÷ 2 cores × 1.15 = 44.2 s: met" \
+        in text
+    assert "## Cold build parallel efficiency" in text and "Before: N = 1,000" in text

@@ -269,13 +269,14 @@ def _parse_all(
         else:
             worker.job = None
 
-    reported = 0
+    def done(path: Path, result: PdfFacts | PdfFailure) -> None:
+        results[path] = result
+        advance(1)
+
     try:
         for _ in range(min(workers, len(jobs))):
             feed(start())
         while any(w.job for w in pool):
-            advance(len(results) - reported)
-            reported = len(results)
             now = time.monotonic()
             busy = [w for w in pool if w.job]
             wait = max(0.0, min(w.deadline for w in busy) - now)
@@ -289,21 +290,22 @@ def _parse_all(
                         line, worker.buffer = worker.buffer.split(b"\n", 1)
                         path, sha256, size, _ = worker.job
                         try:
-                            results[path] = _facts_from_reply(json.loads(line), sha256, size)
+                            reply = _facts_from_reply(json.loads(line), sha256, size)
                         except (ValueError, KeyError, TypeError) as exc:
-                            results[path] = corrupt(f"unreadable worker reply: {exc}")
+                            reply = corrupt(f"unreadable worker reply: {exc}")
+                        done(path, reply)
                         feed(worker)
                     continue
                 # End of file: the worker died, most likely killed by the memory limit.
                 if worker.job:
-                    results[worker.job[0]] = _failure("memory", memory_mb=memory_mb)
+                    done(worker.job[0], _failure("memory", memory_mb=memory_mb))
                 retire(worker)
                 if pending:
                     feed(start())
             now = time.monotonic()
             for worker in [w for w in pool if w.job and w.deadline <= now]:
                 assert worker.job is not None
-                results[worker.job[0]] = _failure("timeout", timeout=timeout)
+                done(worker.job[0], _failure("timeout", timeout=timeout))
                 retire(worker)
                 if pending:
                     feed(start())
@@ -311,7 +313,6 @@ def _parse_all(
         for worker in list(pool):
             retire(worker)
         selector.close()
-    advance(len(results) - reported)
     return results
 
 
