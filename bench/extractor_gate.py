@@ -141,6 +141,8 @@ class Row:
     vs_written: Agreement = field(default_factory=Agreement)
     stress_vs_written: Agreement = field(default_factory=Agreement)
     failures: list[str] = field(default_factory=list)
+    # Pages and CPU seconds by kind of file, over every round.
+    groups: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def passes(self) -> bool:
@@ -154,6 +156,12 @@ def _one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
+def _group(item: CorpusPdf | None) -> str:
+    if item is None:
+        return "real PDFs"
+    return "the long report" if item.pages >= 100 else "other generated PDFs"
+
+
 def run_gate(files: Sequence[tuple[Path, CorpusPdf | None]], *, rounds: int = 3) -> list[Row]:
     _one_core()
     chosen = extractors()
@@ -165,13 +173,17 @@ def run_gate(files: Sequence[tuple[Path, CorpusPdf | None]], *, rounds: int = 3)
         for name in names:
             began = time.process_time()
             read = 0
-            for path, _ in files:
+            for path, item in files:
+                file_began = time.process_time()
                 try:
                     result = chosen[name](str(path))
                 except Exception as exc:  # an extractor that fails on a file is a finding
                     result = []
                     if round_number == 0:
                         rows[name].failures.append(f"{path.name}: {type(exc).__name__}: {exc}")
+                group = rows[name].groups.setdefault(_group(item), [0, 0.0])
+                group[0] += len(result)
+                group[1] += time.process_time() - file_began
                 texts[name][path] = result
                 read += len(result)
             spent = time.process_time() - began
@@ -214,7 +226,10 @@ def figures(rows: Sequence[Row], *, pages: int, files: int) -> dict[str, Any]:
                   "recall_vs_written": r.vs_written.recall,
                   "order_vs_written": r.vs_written.order,
                   "losing_vs_written": r.vs_written.losing,
-                  "stress_recall_vs_written": r.stress_vs_written.recall}
+                  "stress_recall_vs_written": r.stress_vs_written.recall,
+                  "pages_per_cpu_second_by_kind": {
+                      kind: round(pages / spent, 1) if spent else 0.0
+                      for kind, (pages, spent) in r.groups.items()}}
                  for r in rows]}
 
 

@@ -276,6 +276,15 @@ def gate_markdown(data: dict[str, Any]) -> str:
             f"| {losing} | {percent(row['recall_vs_written'])} "
             f"| {percent(row['order_vs_written'])} | {written_losing} "
             f"| {percent(row['stress_recall_vs_written'])} |")
+    kinds = []
+    for row in data["rows"]:
+        speeds = row.get("pages_per_cpu_second_by_kind") or {}
+        if speeds:
+            kinds.append(f"{row['name']}: " + ", ".join(
+                f"{kind} {speed:,.0f}" for kind, speed in speeds.items()))
+    if kinds:
+        lines += ["", "Pages per CPU second by kind of file (all rounds): "
+                  + "; ".join(kinds) + "."]
     return "\n".join([*lines, "", f"Decision: {data['decision']}"])
 
 
@@ -291,6 +300,14 @@ def parallel_line(result: dict[str, Any]) -> str:
             f"{cold['pdf_pages']:,} pages; CPU cold {cold['cpu_seconds']:.1f} s, warm "
             f"{warm['cpu_seconds']:.1f} s; load average {cold['load_before']:.1f}–"
             f"{max(cold['load_after'], warm['load_after']):.1f})")
+    loads = [value for run in result["runs"] for phase in ("cold", "warm")
+             for value in (run[phase]["load_before"], run[phase]["load_after"])]
+    cores = min(run["cores"] for run in result["runs"])
+    if loads and max(loads) > cores:
+        # Other work then held the cores too: every wall time above stretched, the
+        # PDF stage (the part measured against CPU seconds) the most.
+        parts.append(f"not a clean measurement: the load average reached {max(loads):.1f} "
+                     f"on {cores} cores")
     return f"N = {result['n']:,}: " + "; ".join(parts)
 
 

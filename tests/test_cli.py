@@ -49,5 +49,6 @@ def test_every_documented_command_parses():
                  ["build", "--offline", "--zip", "library.zip"], ["render", "--out", "d"],
                  ["index", "--site-dir", "d"], ["new", "x.pdf", "--collection", "issue-briefs"],
                  ["schema"], ["export", "--format", "json", "--out", "-"],
-                 ["verify", "--against", "site/catalog.json"], ["linkcheck"], ["serve"]):
+                 ["verify", "--against", "site/catalog.json"], ["linkcheck"], ["serve"],
+                 ["build", "-q"], ["serve", "-q"]):
         assert parser.parse_args(argv).command == argv[0]
