@@ -50,5 +50,6 @@ def test_every_documented_command_parses():
                  ["index", "--site-dir", "d"], ["new", "x.pdf", "--collection", "issue-briefs"],
                  ["schema"], ["export", "--format", "json", "--out", "-"],
                  ["verify", "--against", "site/catalog.json"], ["linkcheck"], ["serve"],
-                 ["package", "--bag", "deposit/bag", "--wacz", "deposit/library.wacz"]):
+                 ["package", "--bag", "deposit/bag", "--wacz", "deposit/library.wacz"],
+                 ["build", "-q"], ["serve", "-q"]):
         assert parser.parse_args(argv).command == argv[0]

@@ -17,6 +17,7 @@ from bsla.fixity import is_url, report_lines, verify
 from bsla.links import check_external
 from bsla.pages.handwritten import untranslated_page_warnings
 from bsla.pages.oai import registration_warning
+from bsla.progress import set_quiet
 from bsla.scaffold import SCHEMA_PATH, new_resource
 from bsla.schema import json_schema
 from bsla.search.bundle import write_search_index
@@ -70,7 +71,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from bsla.mkdocs_door.commands import SiteBuildFailed, build_site, show_progress
 
     root = _root(args)
-    show_progress(args.verbose)
+    show_progress(args.verbose, quiet=args.quiet)
     site_dir = Path(args.site_dir) if args.site_dir else root / SITE_DIR
     try:
         site_url = build_site(root, site_dir, strict=not args.no_strict, offline=args.offline,
@@ -79,6 +80,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         print("The previous site was left unchanged.", file=sys.stderr)
         return 1
+    finally:
+        set_quiet(None)  # what this command said ends with it (bsla.progress)
     if site_url is None:
         print(MISSING_SITE_URL, file=sys.stderr)
     print(f"Built the site into {site_dir}")
@@ -89,8 +92,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Imported here for the same reason as in cmd_build.
     from bsla.mkdocs_door.commands import serve, show_progress
 
-    show_progress(True)
-    serve(_root(args), args.dev_addr)
+    show_progress(True, quiet=args.quiet)
+    try:
+        serve(_root(args), args.dev_addr)
+    finally:
+        set_quiet(None)
     return 0
 
 
@@ -275,12 +281,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="links that work when opened from the file system")
     build.add_argument("--zip", help="also write the built site as this .zip file")
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs progress")
+    build.add_argument("-q", "--quiet", action="store_true",
+                       help="show errors only: no progress while PDFs are read")
     build.set_defaults(func=cmd_build)
 
     serve = commands.add_parser(
         "serve", parents=shared,
         help="serve with live reload while you edit")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port to serve on")
+    serve.add_argument("-q", "--quiet", action="store_true",
+                       help="show errors only: no progress while PDFs are read")
     serve.set_defaults(func=cmd_serve)
 
     render = commands.add_parser(

@@ -20,15 +20,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from bsla.progress import counter
+
 # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text); 4: entries
 # carry a digest of their facts and of the cover image beside them; pages are
-# counted as found (not as claimed), text has no control characters or lone surrogates.
-CACHE_VERSION = 4
+# counted as found (not as claimed), text has no control characters or lone surrogates;
+# 5: pages turned by /Rotate are read upright (in reading order).
+CACHE_VERSION = 5
 HEADER_WINDOW = 1024
 
 
@@ -240,6 +243,7 @@ def _facts_from_reply(reply: dict[str, Any], sha256: str, size: int) -> PdfFacts
 
 def _parse_all(
     jobs: list[tuple[Path, str, int, str | None]], *, timeout: float, memory_mb: int, workers: int,
+    advance: Callable[[int], None] = lambda count: None,
 ) -> dict[Path, PdfFacts | PdfFailure]:
     results: dict[Path, PdfFacts | PdfFailure] = {}
     pending = list(reversed(jobs))
@@ -265,6 +269,10 @@ def _parse_all(
         else:
             worker.job = None
 
+    def done(path: Path, result: PdfFacts | PdfFailure) -> None:
+        results[path] = result
+        advance(1)
+
     try:
         for _ in range(min(workers, len(jobs))):
             feed(start())
@@ -282,21 +290,22 @@ def _parse_all(
                         line, worker.buffer = worker.buffer.split(b"\n", 1)
                         path, sha256, size, _ = worker.job
                         try:
-                            results[path] = _facts_from_reply(json.loads(line), sha256, size)
+                            reply = _facts_from_reply(json.loads(line), sha256, size)
                         except (ValueError, KeyError, TypeError) as exc:
-                            results[path] = corrupt(f"unreadable worker reply: {exc}")
+                            reply = corrupt(f"unreadable worker reply: {exc}")
+                        done(path, reply)
                         feed(worker)
                     continue
                 # End of file: the worker died, most likely killed by the memory limit.
                 if worker.job:
-                    results[worker.job[0]] = _failure("memory", memory_mb=memory_mb)
+                    done(worker.job[0], _failure("memory", memory_mb=memory_mb))
                 retire(worker)
                 if pending:
                     feed(start())
             now = time.monotonic()
             for worker in [w for w in pool if w.job and w.deadline <= now]:
                 assert worker.job is not None
-                results[worker.job[0]] = _failure("timeout", timeout=timeout)
+                done(worker.job[0], _failure("timeout", timeout=timeout))
                 retire(worker)
                 if pending:
                     feed(start())
@@ -374,7 +383,10 @@ def read_pdf_facts(
             jobs.append((path, sha256, size, wanted_thumb))
     if jobs:
         count = workers or min(usable_cpus(), len(jobs))
-        parsed = _parse_all(jobs, timeout=timeout, memory_mb=memory_mb, workers=count)
+        # Only PDFs not read before count: a warm build shows nothing.
+        with counter(len(jobs), "Reading PDFs", unit="PDF") as advance:
+            parsed = _parse_all(jobs, timeout=timeout, memory_mb=memory_mb, workers=count,
+                                advance=advance)
         for path, result in parsed.items():
             results[path] = result
             # Failures are not cached: the limits may be raised, and a failing

@@ -137,9 +137,19 @@ def _page_texts_pdfium(document: Any, pages: int) -> list[str]:
             raise _MissingPage(f"page {index + 1} of {pages} cannot be found in the file") \
                 from exc
         try:
-            textpage = page.get_textpage()
-            text = " ".join(_scrub(textpage.get_text_range()).split())
-            textpage.close()
+            # PDFium reads a page turned by /Rotate 90 from its last line up
+            # (order of the written words 13%, bench/extractor_gate.py); read
+            # upright, then turned back so the cover renders as viewers show it.
+            rotation = page.get_rotation()
+            if rotation:
+                page.set_rotation(0)
+            try:
+                textpage = page.get_textpage()
+                text = " ".join(_scrub(textpage.get_text_range()).split())
+                textpage.close()
+            finally:
+                if rotation:
+                    page.set_rotation(rotation)
         except MemoryError:
             raise
         except Exception:
@@ -148,6 +158,22 @@ def _page_texts_pdfium(document: Any, pages: int) -> list[str]:
             page.close()
         texts.append(text)
     return texts
+
+
+def read_page_texts(path: str) -> list[str]:
+    """The text of each page of the PDF at ``path``, as the build reads it (bench/, tests).
+
+    The extractor the build uses is ``_page_texts_pdfium``; this opens the file
+    the same way and asks it, so the extractor gate (bench/extractor_gate.py,
+    tests/test_extractor_gate.py) judges exactly the build's text.
+    """
+    document = _open_pdfium(path)
+    if document is None:
+        raise ValueError(f"PDFium cannot open {path}")
+    try:
+        return _page_texts_pdfium(document, len(document))
+    finally:
+        document.close()
 
 
 def _decompression_bomb(reader: Any, indices: Any) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from mkdocs.exceptions import MkDocsException
 
 from bsla.build_lock import acquire_build_lock, release_build_lock
 from bsla.fs import staging_dir, swap_into_place
+from bsla.progress import set_quiet
 
 CONFIG_FILE = "mkdocs.yml"
 # Who holds the checkout's build lock while `build_site.py build` runs.
@@ -24,13 +25,18 @@ class SiteBuildFailed(Exception):
     """MkDocs stopped the build; the message says why (its details were logged already)."""
 
 
-def show_progress(verbose: bool) -> None:
-    """MkDocs' log lines on stderr: warnings only, or its progress too."""
+def show_progress(verbose: bool, *, quiet: bool = False) -> None:
+    """MkDocs' log lines on stderr: warnings only, or its progress too; errors only if quiet.
+
+    The engine's own progress (PDFs read on a cold build, bsla.progress) is
+    shown unless quiet.
+    """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logger = logging.getLogger("mkdocs")
     logger.handlers[:] = [handler]
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+    set_quiet(quiet)
 
 
 def _failure(exc: MkDocsException) -> SiteBuildFailed:

@@ -26,6 +26,7 @@ translating a site: the theme's own strings and ``<html lang>`` follow it.
 from __future__ import annotations
 
 import functools
+import logging
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,7 @@ from bsla.mkdocs_door.watching import POLL_ONLY_ENV, SplitObserver, polling_requ
 from bsla.pages.handwritten import LANGUAGES_KEY, untranslated_page
 from bsla.pages.home import with_home_block
 from bsla.pages.templates import COMPILED_TEMPLATES, Alternate
+from bsla.progress import quiet_unless_set
 from bsla.search.bundle import SearchIndexJob
 from bsla.search.refresh import SearchRefresh
 from bsla.urls import DEFAULT_LANGUAGE, HOME_SRC_URI, CachePaths
@@ -212,6 +214,9 @@ class LibraryPlugin:
     # -- one build --------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # `mkdocs build -q` / `serve -q` leave MkDocs' logger at errors only:
+        # then no progress while PDFs are read either (build_site.py's -q wins).
+        quiet_unless_set(logging.getLogger("mkdocs").getEffectiveLevel() > logging.INFO)
         root = _root(config)
         lang = _language(config)
         # A preview's indexing still running for the previous build; the rebuild
