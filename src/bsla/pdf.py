@@ -27,8 +27,9 @@ from typing import Any
 
 # 2: page text from PDFium; 3: text as indexed (bsla.indexed_text); 4: entries
 # carry a digest of their facts and of the cover image beside them; pages are
-# counted as found (not as claimed), text has no control characters or lone surrogates.
-CACHE_VERSION = 4
+# counted as found (not as claimed), text has no control characters or lone surrogates;
+# 5: text kept page by page, pages separated by bsla.indexed_text.PAGE_BREAK.
+CACHE_VERSION = 5
 HEADER_WINDOW = 1024
 
 
@@ -41,7 +42,7 @@ class PdfFacts:
     author: str | None
     created: str | None
     encrypted: bool
-    text: str  # as the search index keeps it: bsla.indexed_text.searchable_text
+    text: str  # as the search index keeps it, page by page: bsla.indexed_text
     text_chars: int
     tagged: bool
     lang: str | None
