@@ -160,7 +160,8 @@ def test_text_from_a_pdf_is_shown_as_text_never_as_markup(page, library):
     page.goto(base + f"search/?q={HOSTILE_WORD}")
     settle(page)
     assert result_ids(page) == ["hostile"]
-    excerpt = page.locator("[data-results] .bsla-result__excerpt").inner_text()
+    # The PDF's words are quoted under the page they are on.
+    excerpt = page.locator("[data-results] .bsla-result__page-excerpt").inner_text()
     assert "<img" in excerpt
     assert page.locator("[data-results] img, [data-results] script").count() == 0
     assert page.evaluate("window.__pwned") is None
@@ -366,6 +367,9 @@ def test_a_phrase_on_one_page_of_a_pdf_links_to_that_page(page, library):
     assert page.locator(".bsla-result__pages").get_by_text("PDF, page 5").is_visible()
     marks = page.locator(".bsla-result__pages mark").all_inner_texts()
     assert {m.casefold().strip(".") for m in marks} == set(PAGE_FIVE_PHRASE.split())
+    # Quoted once, under its page; the result itself shows the summary.
+    assert page.locator("[data-results] .bsla-result__excerpt").inner_text() == \
+        "A handbook for meetings."
     # The resource page stays the result's own link, and the PDF is served where it points.
     assert page.locator("[data-results] h3 a").get_attribute("href").rstrip("/").endswith(
         "resources/nine-pages")
@@ -391,6 +395,8 @@ def test_a_word_in_the_metadata_shows_no_page(page, library):
     settle(page)
     assert result_ids(page) == ["pdf-only"]
     assert page_entries(page) == []
+    marks = page.locator("[data-results] .bsla-result__excerpt mark").all_inner_texts()
+    assert [m.casefold().strip(".") for m in marks] == ["minutes"]
 
 
 def test_the_spanish_search_page_names_the_page_in_spanish(page, library):

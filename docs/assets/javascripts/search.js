@@ -289,13 +289,24 @@ async function start(root) {
     meta.textContent = [data.meta.kind, data.meta.place, data.meta.date].filter(Boolean).join(" · ");
     const excerpt = document.createElement("p");
     excerpt.className = "bsla-result__excerpt";
-    // Without search words there is nothing to highlight: show the summary.
-    if (withWords) excerpt.append(...excerptNodes(data.excerpt || ""));
-    else excerpt.textContent = data.meta.summary || "";
-    item.append(title, meta, excerpt);
     const pages = withWords ? pdfPages(data) : [];
+    // Without search words there is nothing to highlight: show the summary. With
+    // page entries, the words inside the PDF are quoted there; this excerpt quotes
+    // the ones in the title, summary or keywords, if any, else shows the summary.
+    if (!withWords) excerpt.textContent = data.meta.summary || "";
+    else if (!pages.length) excerpt.append(...excerptNodes(data.excerpt || ""));
+    else {
+      const outside = (data.sub_results || []).find((sub) => !isPage(sub));
+      if (outside) excerpt.append(...excerptNodes(outside.excerpt || ""));
+      else excerpt.textContent = data.meta.summary || "";
+    }
+    item.append(title, meta, excerpt);
     if (pages.length) item.append(pageList(data, pages));
     return item;
+  }
+
+  function isPage(sub) {
+    return Boolean(sub.anchor && PAGE_ANCHOR.test(sub.anchor.id));
   }
 
   // The pages of the result's PDF that hold the words, best first: Pagefind's
@@ -305,7 +316,7 @@ async function start(root) {
     if (!data.meta.pdf || !pdfPagesShown) return [];
     const score = (sub) => sub.weighted_locations.reduce((sum, w) => sum + w.balanced_score, 0);
     return (data.sub_results || [])
-      .filter((sub) => sub.anchor && PAGE_ANCHOR.test(sub.anchor.id))
+      .filter(isPage)
       .map((sub) => ({
         page: Number(PAGE_ANCHOR.exec(sub.anchor.id)[1]), excerpt: sub.excerpt, score: score(sub),
       }))
