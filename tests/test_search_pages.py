@@ -38,10 +38,13 @@ def test_pages_keep_their_places_and_the_head_as_written():
         ["x y x", "x z y", "w z"]
 
 
-def test_a_word_is_kept_on_its_first_pages_only():
-    pages = ["budget plan"] * 5 + ["budget heron"]
-    kept = searchable_pages(pages, head_words=0, pages_per_word=3)
-    assert kept == ["budget plan"] * 3 + ["", "", "heron"]
+def test_a_word_on_a_few_pages_is_kept_on_each_and_one_on_many_pages_once():
+    pages = ["budget plan x"] * 4 + ["budget heron"] + ["x"]
+    # "budget" and "x" are on 5 pages: kept where first seen; "plan" on 4: kept on each.
+    assert searchable_pages(pages, head_words=0, pages_per_word=4) == \
+        ["budget plan x", "plan", "plan", "plan", "heron", ""]
+    assert searchable_pages(["a x", "b x", "c", "d x"], head_words=0, pages_per_word=3) == \
+        ["a x", "b x", "c", "d x"]
     # Spelling and punctuation do not make a word new.
     assert searchable_pages(["Budget.", "budget", "BUDGET!"], head_words=0,
                             pages_per_word=1) == ["Budget.", "", ""]

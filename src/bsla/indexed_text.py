@@ -7,14 +7,11 @@ index chunk grow with every repetition (at 10,000 resources that chunk alone
 passed 200 KB).
 
 Search hits say on which page of the PDF they are, so the text is kept page
-by page (``searchable_pages``, pages joined by ``PAGE_BREAK``): after the head,
-a word is kept once on each page it is on, on its first ``PAGES_PER_WORD``
-pages only. A result shows at most that many page entries, and a word's cost
-in the index stays bounded however many pages repeat it.
-
-It runs in the PDF worker, so its result is computed in parallel and cached
-with the PDF's other facts: done in the build process it cost 8 s of a
-1,000-resource build (bench/, cProfile).
+by page (``searchable_pages``, pages joined by ``PAGE_BREAK``). After the head,
+a word found on at most ``PAGES_PER_WORD`` pages is kept once on each of them;
+a word found on more pages says little about where, and is kept once, on its
+first page, as before. A result lists at most that many pages, and a word's
+cost in the index stays bounded however many pages repeat it.
 """
 
 from __future__ import annotations
@@ -50,25 +47,32 @@ def searchable_pages(pages: list[str], head_words: int = PDF_HEAD_WORDS,
     """Each page's indexed text, "" for a page without any.
 
     The document's first ``head_words`` words stay as written, on their pages.
-    After them, each page keeps each of its words once, unless that word was
-    already kept on ``pages_per_word`` earlier pages.
+    After them, each page keeps each of its words once when the word is on at
+    most ``pages_per_word`` pages of the document; a word on more pages is
+    kept only where it is first seen.
     """
-    kept_on: dict[str, int] = {}  # word key -> pages it is kept on so far
+    split = [text.split() for text in pages]
+    # repeats of one spelling are dropped at C speed (dict.fromkeys) before keying
+    keys = [{key for key in map(_word_key, dict.fromkeys(words)) if key} for words in split]
+    pages_with: dict[str, int] = {}
+    for on_page in keys:
+        for key in on_page:
+            pages_with[key] = pages_with.get(key, 0) + 1
+    seen: set[str] = set()
     head_left = head_words
     result = []
-    for text in pages:
-        words = text.split()
+    for words in split:
         head, rest = words[:head_left], words[head_left:]
         head_left -= len(head)
         here = {key for key in map(_word_key, head) if key}
         tail = []
-        for word in dict.fromkeys(rest):  # repeats of one spelling dropped at C speed
+        for word in dict.fromkeys(rest):
             key = _word_key(word)
-            if key and key not in here and kept_on.get(key, 0) < pages_per_word:
+            if key and key not in here \
+                    and (key not in seen or pages_with[key] <= pages_per_word):
                 here.add(key)
                 tail.append(word)
-        for key in here:
-            kept_on[key] = kept_on.get(key, 0) + 1
+        seen |= here
         result.append(" ".join(head + tail))
     return result
 

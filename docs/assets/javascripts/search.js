@@ -310,18 +310,28 @@ async function start(root) {
   }
 
   // The pages of the result's PDF that hold the words, best first: Pagefind's
-  // sub-results under the records' page headings, ranked by their words' scores.
+  // sub-results under the records' page headings. A page scores one for each
+  // search word on it, shared among the pages that word is on: a page that holds
+  // the words found on few pages comes before the many pages a common word is on.
   // Hits in the title, summary or keywords have no page and stay in the excerpt above.
   function pdfPages(data) {
     if (!data.meta.pdf || !pdfPagesShown) return [];
-    const score = (sub) => sub.weighted_locations.reduce((sum, w) => sum + w.balanced_score, 0);
-    return (data.sub_results || [])
-      .filter(isPage)
-      .map((sub) => ({
-        page: Number(PAGE_ANCHOR.exec(sub.anchor.id)[1]), excerpt: sub.excerpt, score: score(sub),
-      }))
-      .sort((a, b) => b.score - a.score || a.page - b.page)
-      .slice(0, pdfPagesShown);
+    // A location counts words of the content split on white space (Pagefind's own rule).
+    const words = (data.content || "").split(/\s+/);
+    const wordAt = (location) => (words[location] || "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+    const pages = (data.sub_results || []).filter(isPage).map((sub) => ({
+      page: Number(PAGE_ANCHOR.exec(sub.anchor.id)[1]),
+      excerpt: sub.excerpt,
+      words: new Set(sub.weighted_locations.map((w) => wordAt(w.location))),
+    }));
+    const spread = new Map();
+    for (const { words: found } of pages) {
+      for (const word of found) spread.set(word, (spread.get(word) || 0) + 1);
+    }
+    for (const page of pages) {
+      page.score = [...page.words].reduce((sum, word) => sum + 1 / spread.get(word), 0);
+    }
+    return pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, pdfPagesShown);
   }
 
   // Each page links straight into the PDF at that page (the #page= open parameter
