@@ -5,9 +5,10 @@ Each language's site has one index of every resource, in the site's language
 written in: Pagefind would otherwise split the index by each record's
 language, and a reader could never find a resource written in the other one.
 
-A PDF's text follows the metadata page by page, each page after an empty
-heading whose id names it (``p7``): Pagefind reports the headings a hit falls
-under as the result's sub-results, so the search page can say on which pages
+A PDF's text follows the metadata page by page, each page after a heading
+whose id names it (``p7``) and which holds only a zero-width space (Pagefind
+skips empty headings): Pagefind reports the headings a hit falls under as the
+result's sub-results, so the search page can say on which pages
 a PDF holds the words and link to them (``file.pdf#page=7``). One record per
 resource, not one per PDF page: Pagefind's metadata and filter files list
 every record, and every visitor downloads them with the first query.
