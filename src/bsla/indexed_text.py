@@ -19,9 +19,10 @@ from __future__ import annotations
 PDF_HEAD_WORDS = 1000
 # A search result lists at most this many pages of its PDF (docs/assets/javascripts/search.js).
 PAGES_PER_WORD = 3
-# Between pages in the indexed text: a form feed, as pdftotext writes it; page
-# text never holds one (control characters become spaces when it is read).
-PAGE_BREAK = "\f"
+# Between pages in the indexed text: a line break, which page text never holds
+# (its white space is collapsed to single spaces when it is read). Not a form
+# feed: the PDF's facts hold no control characters (tests/hostile).
+PAGE_BREAK = "\n"
 _PUNCTUATION = ".,;:!?()[]{}\"'“”‘’«»…-–—"
 
 
