@@ -126,14 +126,19 @@ def synthetic_texts(count: int, words: int, vocabulary: list[str], seed: int) ->
     return texts
 
 
+# Words on one page of a synthetic PDF: 4,000 words make the 15-page toolkit above.
+WORDS_PER_PAGE = 267
+
+
 def fake_pdf_facts(texts: list[str]):
     """A stand-in for bsla.catalog._check_pdfs that attaches synthetic text.
 
-    The text is reduced as the PDF worker reduces a real PDF's text.
+    The text is cut into pages of ``WORDS_PER_PAGE`` words and reduced as the
+    PDF worker reduces a real PDF's text, page by page.
     """
     from dataclasses import replace
 
-    from bsla.indexed_text import searchable_text
+    from bsla.indexed_text import PAGE_BREAK, searchable_pages
     from bsla.pdf import PdfFacts
     from bsla.pdf_worker import TEXT_CAP
 
@@ -141,11 +146,14 @@ def fake_pdf_facts(texts: list[str]):
         enriched = []
         for r in resources:
             text = texts[int(r.id.rsplit("-", 1)[1]) % len(texts)]
+            words = text.split()
+            pages = [" ".join(words[i:i + WORDS_PER_PAGE])
+                     for i in range(0, len(words), WORDS_PER_PAGE)] or [""]
             enriched.append(replace(r, pdf=PdfFacts(
-                sha256="0" * 64, bytes=len(text) * 3, pages=max(1, len(text) // 2500),
+                sha256="0" * 64, bytes=len(text) * 3, pages=len(pages),
                 title=None, author=None, created=None, encrypted=False,
-                text=searchable_text(text)[:TEXT_CAP], text_chars=len(text), tagged=False,
-                lang=None, display_doc_title=False)))
+                text=PAGE_BREAK.join(searchable_pages(pages))[:TEXT_CAP], text_chars=len(text),
+                tagged=False, lang=None, display_doc_title=False)))
         return enriched
 
     return check

@@ -31,7 +31,8 @@ from bsla.progress import counter
 # carry a digest of their facts and of the cover image beside them; pages are
 # counted as found (not as claimed), text has no control characters or lone surrogates;
 # 5: pages turned by /Rotate are read upright (in reading order).
-CACHE_VERSION = 5
+# 6: text kept page by page, pages separated by bsla.indexed_text.PAGE_BREAK.
+CACHE_VERSION = 6
 HEADER_WINDOW = 1024
 
 
@@ -44,7 +45,7 @@ class PdfFacts:
     author: str | None
     created: str | None
     encrypted: bool
-    text: str  # as the search index keeps it: bsla.indexed_text.searchable_text
+    text: str  # as the search index keeps it, page by page: bsla.indexed_text
     text_chars: int
     tagged: bool
     lang: str | None

@@ -16,7 +16,7 @@ import unicodedata
 import warnings
 from typing import Any
 
-from bsla.indexed_text import searchable_text
+from bsla.indexed_text import PAGE_BREAK, searchable_pages
 
 MAX_TEXT_PAGES = 2000
 # A toolkit or brief runs to tens of pages; thousands signal a crafted or wrong file.
@@ -309,7 +309,8 @@ def _read_opened(reader: Any, document: Any, encrypted: bool) -> dict[str, Any]:
     full = " ".join(text for text in texts if text)
     return {"facts": {
         "pages": pages, "title": title, "author": author, "created": created,
-        "encrypted": encrypted, "text": searchable_text(full)[:TEXT_CAP], "text_chars": len(full),
+        "encrypted": encrypted, "text_chars": len(full),
+        "text": PAGE_BREAK.join(searchable_pages(texts))[:TEXT_CAP],
         "tagged": tagged, "lang": lang, "display_doc_title": display_doc_title,
     }}
 

@@ -26,6 +26,9 @@ GOVERNANCE = "compendium/leadership-governance"
 OUTREACH = "compendium/outreach-engagement"
 BRIEFS = "briefs/issue-briefs"
 PAGE_SIZE = 3
+# Words only one page of a nine-page PDF holds, and words several pages share.
+PAGE_FIVE_PHRASE = "marigold lantern syllabus"
+NINE_PAGES_TITLE = "Nine page handbook"
 
 
 def wordy_pdf(path: Path) -> None:
@@ -41,6 +44,23 @@ def wordy_pdf(path: Path) -> None:
         pdf.add_page()
         for number, line in enumerate(lines[start:start + 70]):
             pdf.text(10, 10 + number * 3.8, line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+
+
+def nine_page_pdf(path: Path) -> None:
+    """Nine pages of ordinary text; the phrase is on page 5 only, "heron" on 1 (four times),
+    2, 4, 5, 6 and 8, "osprey" on 4 and 6: a search for both words finds pages 4 and 6 best."""
+    from fpdf import FPDF
+
+    extra = {1: "heron heron heron heron", 2: "heron", 4: "heron osprey",
+             5: f"heron {PAGE_FIVE_PHRASE}", 6: "heron osprey", 8: "heron"}
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for number in range(1, 10):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, f"Ordinary handbook text about meetings, section {number}. "
+                             f"{extra.get(number, '')}")
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
 
@@ -71,6 +91,9 @@ def library(tmp_path_factory):
         project.resource(folder, rid, pdf_pages=1, text=f"Body of {rid}",
                          capacities=capacities, language=language,
                          summary=f'"Working on governance together, part {rid}."')
+    nine_page_pdf(project.root / OUTREACH / "nine-pages.pdf")
+    project.resource(OUTREACH, "nine-pages", status="available", file="nine-pages.pdf",
+                     title=f'"{NINE_PAGES_TITLE}"', summary='"A handbook for meetings."')
     # Twenty thousand distinct words, so Pagefind splits its index into several chunks.
     wordy_pdf(project.root / "compendium/initiative-wide/wordy.pdf")
     project.resource("compendium/initiative-wide", "wordy", status="available",
@@ -137,7 +160,8 @@ def test_text_from_a_pdf_is_shown_as_text_never_as_markup(page, library):
     page.goto(base + f"search/?q={HOSTILE_WORD}")
     settle(page)
     assert result_ids(page) == ["hostile"]
-    excerpt = page.locator("[data-results] .bsla-result__excerpt").inner_text()
+    # The PDF's words are quoted under the page they are on.
+    excerpt = page.locator("[data-results] .bsla-result__page-excerpt").inner_text()
     assert "<img" in excerpt
     assert page.locator("[data-results] img, [data-results] script").count() == 0
     assert page.evaluate("window.__pwned") is None
@@ -315,3 +339,88 @@ def test_no_axe_violations_on_discovery_pages(page, library, path):
         settle(page)
     assert axe_violations(page) == []
     assert page.external_requests == []
+
+
+def page_entries(page) -> list[tuple[str, str]]:
+    """Each page entry under the results: its link's text and its href."""
+    return page.eval_on_selector_all(
+        "[data-results] .bsla-result__pages a",
+        "links => links.map(a => [a.textContent.replace(/\\s+/g, ' ').trim(), a.href])")
+
+
+def test_a_phrase_on_one_page_of_a_pdf_links_to_that_page(page, library):
+    _, base, _ = library
+    page.goto(base + "search/")
+    settle(page)
+    page.get_by_label("Words to search for").fill(PAGE_FIVE_PHRASE)
+    page.keyboard.press("Enter")
+    settle(page)
+    assert result_ids(page) == ["nine-pages"]
+    entries = page_entries(page)
+    assert len(entries) == 1
+    text, href = entries[0]
+    assert href.endswith("/resources/nine-pages/nine-pages.pdf#page=5")
+    # The link names its page and, for screen readers, which PDF.
+    assert text == f"PDF, page 5 of “{NINE_PAGES_TITLE}”"
+    link = page.get_by_role("link", name=f"PDF, page 5 of “{NINE_PAGES_TITLE}”")
+    assert link.is_visible()
+    assert page.locator(".bsla-result__pages").get_by_text("PDF, page 5").is_visible()
+    marks = page.locator(".bsla-result__pages mark").all_inner_texts()
+    assert {m.casefold().strip(".") for m in marks} == set(PAGE_FIVE_PHRASE.split())
+    # Quoted once, under its page; the result itself shows the summary.
+    assert page.locator("[data-results] .bsla-result__excerpt").inner_text() == \
+        "A handbook for meetings."
+    # The resource page stays the result's own link, and the PDF is served where it points.
+    assert page.locator("[data-results] h3 a").get_attribute("href").rstrip("/").endswith(
+        "resources/nine-pages")
+    response = page.request.get(href.split("#")[0])
+    assert response.ok and response.body().startswith(b"%PDF-")
+    assert page.external_requests == []
+
+
+def test_hits_on_several_pages_list_three_best_first(page, library):
+    _, base, _ = library
+    page.goto(base + "search/?q=heron+osprey")
+    settle(page)
+    assert result_ids(page) == ["nine-pages"]
+    pages = [int(href.rsplit("#page=", 1)[1]) for _, href in page_entries(page)]
+    # Pages 4 and 6 hold both words, so they come first, however often page 1 repeats
+    # the common one; then the first of the pages with "heron" only.
+    assert pages == [4, 6, 1]
+
+
+def test_a_word_in_the_metadata_shows_no_page(page, library):
+    _, base, _ = library
+    page.goto(base + "search/?q=minutes")  # only in pdf-only's summary, not in its PDF
+    settle(page)
+    assert result_ids(page) == ["pdf-only"]
+    assert page_entries(page) == []
+    marks = page.locator("[data-results] .bsla-result__excerpt mark").all_inner_texts()
+    assert [m.casefold().strip(".") for m in marks] == ["minutes"]
+
+
+def test_the_spanish_search_page_names_the_page_in_spanish(page, library):
+    _, base, _ = library
+    page.goto(base + "es/search/?q=" + PAGE_FIVE_PHRASE.replace(" ", "+"))
+    settle(page)
+    assert result_ids(page) == ["nine-pages"]
+    entries = page_entries(page)
+    assert len(entries) == 1
+    text, href = entries[0]
+    assert text == f"PDF, página 5 de «{NINE_PAGES_TITLE}»"
+    assert href.endswith("/es/resources/nine-pages/nine-pages.pdf#page=5")
+    assert page.request.get(href.split("#")[0]).ok
+    assert page.external_requests == []
+
+
+@pytest.mark.parametrize("path", ["search/", "es/search/"])
+def test_page_hits_pass_axe(page, library, path):
+    from tests.browser.test_accessibility import AXE, axe_violations
+
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run `make test` (it runs npm ci)")
+    _, base, _ = library
+    page.goto(base + path + "?q=heron+osprey")
+    settle(page)
+    assert page.locator(".bsla-result__pages a").count() == 3
+    assert axe_violations(page) == []

@@ -9,6 +9,9 @@
 // text from the index is only ever inserted as text, never as HTML.
 
 const RESULTS_PER_BATCH = 10;
+// A PDF page's text follows an empty heading with this id in its search record
+// (bsla/search/records.py): a hit under it is a sub-result for that page.
+const PAGE_ANCHOR = /^p(\d+)$/;
 const TYPING_DELAY_MS = 300;
 
 const root = document.querySelector("[data-bsla-search]");
@@ -25,6 +28,8 @@ async function start(root) {
   // Every record carries this word: a view with filters but no words searches for
   // it, because a search for nothing makes Pagefind load its whole index.
   const everyWord = root.dataset.everyWord;
+  // The most pages of one PDF listed under its result (bsla.indexed_text.PAGES_PER_WORD).
+  const pdfPagesShown = Number(root.dataset.pdfPages) || 0;
   const searchForm = root.querySelector("[data-search-form]");
   const input = searchForm.querySelector("input[name=q]");
   const facetsForm = root.querySelector("[data-facets]");
@@ -287,11 +292,75 @@ async function start(root) {
     const excerpt = document.createElement("p");
     excerpt.className = "bsla-result__excerpt";
     if (data.meta.summary_lang) excerpt.lang = data.meta.summary_lang;
-    // Without search words there is nothing to highlight: show the summary.
-    if (withWords) excerpt.append(...excerptNodes(data.excerpt || ""));
-    else excerpt.textContent = data.meta.summary || "";
+    const pages = withWords ? pdfPages(data) : [];
+    // Without search words there is nothing to highlight: show the summary. With
+    // page entries, the words inside the PDF are quoted there; this excerpt quotes
+    // the ones in the title, summary or keywords, if any, else shows the summary.
+    if (!withWords) excerpt.textContent = data.meta.summary || "";
+    else if (!pages.length) excerpt.append(...excerptNodes(data.excerpt || ""));
+    else {
+      const outside = (data.sub_results || []).find((sub) => !isPage(sub));
+      if (outside) excerpt.append(...excerptNodes(outside.excerpt || ""));
+      else excerpt.textContent = data.meta.summary || "";
+    }
     item.append(title, meta, excerpt);
+    if (pages.length) item.append(pageList(data, pages));
     return item;
+  }
+
+  function isPage(sub) {
+    return Boolean(sub.anchor && PAGE_ANCHOR.test(sub.anchor.id));
+  }
+
+  // The pages of the result's PDF that hold the words, best first: Pagefind's
+  // sub-results under the records' page headings. A page scores one for each
+  // search word on it, shared among the pages that word is on: a page that holds
+  // the words found on few pages comes before the many pages a common word is on.
+  // Hits in the title, summary or keywords have no page and stay in the excerpt above.
+  function pdfPages(data) {
+    if (!data.meta.pdf || !pdfPagesShown) return [];
+    // A location counts words of the content split on white space (Pagefind's own rule).
+    const words = (data.content || "").split(/\s+/);
+    const wordAt = (location) => (words[location] || "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+    const pages = (data.sub_results || []).filter(isPage).map((sub) => ({
+      page: Number(PAGE_ANCHOR.exec(sub.anchor.id)[1]),
+      excerpt: sub.excerpt,
+      words: new Set(sub.weighted_locations.map((w) => wordAt(w.location))),
+    }));
+    const spread = new Map();
+    for (const { words: found } of pages) {
+      for (const word of found) spread.set(word, (spread.get(word) || 0) + 1);
+    }
+    for (const page of pages) {
+      page.score = [...page.words].reduce((sum, word) => sum + 1 / spread.get(word), 0);
+    }
+    return pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, pdfPagesShown);
+  }
+
+  // Each page links straight into the PDF at that page (the #page= open parameter
+  // browsers' PDF viewers honour); its name says which PDF, for screen readers.
+  function pageList(data, pages) {
+    const pdf = new URL(data.meta.pdf, new URL(data.url, document.baseURI));
+    const list = document.createElement("ul");
+    list.className = "bsla-result__pages";
+    list.setAttribute("aria-label", fill(labels.search_pdf_pages, { title: data.meta.title || "" }));
+    for (const { page, excerpt } of pages) {
+      const entry = document.createElement("li");
+      const link = document.createElement("a");
+      pdf.hash = `page=${page}`;
+      link.href = pdf.href;
+      link.textContent = fill(labels.search_pdf_page, { page });
+      const which = document.createElement("span");
+      which.className = "bsla-visually-hidden";
+      which.textContent = ` ${fill(labels.search_pdf_page_of, { title: data.meta.title || "" })}`;
+      link.append(which);
+      const text = document.createElement("span");
+      text.className = "bsla-result__page-excerpt";
+      text.append(...excerptNodes(excerpt || ""));
+      entry.append(link, " ", text);
+      list.append(entry);
+    }
+    return list;
   }
 
   // Pagefind escapes the indexed text (which includes text from contributors'
@@ -311,7 +380,9 @@ async function start(root) {
       if (piece === "<mark>") marked = true;
       else if (piece === "</mark>") marked = false;
       else if (piece) {
-        const text = decoded(piece).split(`${everyWord}.`).join("").split(everyWord).join("");
+        // The zero-width spaces are the records' page headings (search_record.html.j2).
+        const text = decoded(piece).split(`${everyWord}.`).join("").split(everyWord).join("")
+          .replace(/\u200b/g, "");
         if (marked) {
           const mark = document.createElement("mark");
           mark.textContent = text;

@@ -19,6 +19,7 @@ import yaml
 from bsla.catalog import Catalog
 from bsla.facets import EVERY_RECORD_WORD, FACETS, FACETS_BY_ID, FacetValue, facet_values
 from bsla.generated import GeneratedPage
+from bsla.indexed_text import PAGES_PER_WORD
 from bsla.pages.templates import Templates
 from bsla.pages.text import front_matter_text
 from bsla.paging import paginate
@@ -39,7 +40,8 @@ from bsla.urls import (
 SCRIPT_LABELS = (
     "search_count", "search_count_one", "search_all", "search_none", "search_relax_intro",
     "search_relax_facet", "search_relax_words", "search_loading", "search_unavailable",
-    "search_more", "search_results_shown",
+    "search_more", "search_results_shown", "search_pdf_pages", "search_pdf_page",
+    "search_pdf_page_of",
 )
 
 
@@ -126,6 +128,7 @@ def search_page(catalog: Catalog, templates: Templates) -> GeneratedPage:
         facets=facets,
         script_labels=json.dumps(script_labels, ensure_ascii=False),
         script=SEARCH_SCRIPT,
+        pdf_pages_shown=PAGES_PER_WORD,
         pagefind=PAGEFIND_SCRIPT,
         every_word=EVERY_RECORD_WORD,
         href=templates.href_from(SEARCH_SRC_URI),

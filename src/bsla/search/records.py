@@ -4,6 +4,14 @@ Each language's site has one index of every resource, in the site's language
 (labels, and Pagefind's word stemming), whatever language a resource is
 written in: Pagefind would otherwise split the index by each record's
 language, and a reader could never find a resource written in the other one.
+
+A PDF's text follows the metadata page by page, each page after a heading
+whose id names it (``p7``) and which holds only a zero-width space (Pagefind
+skips empty headings): Pagefind reports the headings a hit falls under as the
+result's sub-results, so the search page can say on which pages
+a PDF holds the words and link to them (``file.pdf#page=7``). One record per
+resource, not one per PDF page: Pagefind's metadata and filter files list
+every record, and every visitor downloads them with the first query.
 """
 
 from __future__ import annotations
@@ -15,10 +23,14 @@ from pathlib import Path
 
 from bsla.catalog import Catalog
 from bsla.facets import EVERY_RECORD_WORD, FACETS
+from bsla.indexed_text import PAGE_BREAK
 from bsla.pages.templates import Templates
 from bsla.schema import Resource
+from bsla.urls import pdf_src_uri, resource_src_uri
 
 RECORD_TEMPLATE = "search_record.html.j2"
+# The id of the heading before a PDF page's text; search.js reads the number back.
+PAGE_ANCHOR = "p{number}"
 
 
 class IndexingStopped(Exception):
@@ -53,11 +65,22 @@ def _record_html(catalog: Catalog, templates: Templates, resource: Resource,
         place=place,
         type_label=taxonomy.vocabulary("types")[resource.type].label_in(lang),
         terms=terms,
-        pdf_text=resource.pdf.text if resource.pdf is not None else "",
+        pdf_pages=pdf_pages(resource),
+        pdf_href=(templates.urls.between(resource_src_uri(resource.id), pdf_src_uri(resource.id))
+                  if resource.pdf is not None and resource.file is not None else None),
+        page_anchor=PAGE_ANCHOR,
         filters=[(f.id, v) for f in FACETS for v in f.values_of(resource)],
         order=f"{position:06d}",
         every_word=EVERY_RECORD_WORD,
     )
+
+
+def pdf_pages(resource: Resource) -> list[tuple[int, str]]:
+    """The PDF's indexed text as (page number, text) for each page that has any."""
+    if resource.pdf is None:
+        return []
+    return [(number, text) for number, text in enumerate(resource.pdf.text.split(PAGE_BREAK), 1)
+            if text]
 
 
 def search_records(catalog: Catalog, templates: Templates,
