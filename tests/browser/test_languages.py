@@ -85,7 +85,7 @@ def _results(page) -> dict[str, tuple[str | None, str | None]]:
         " return root.classList.contains('bsla-search--ready')"
         " && !root.hasAttribute('aria-busy'); }")
     items = page.eval_on_selector_all(
-        "[data-results] li",
+        "[data-results] li.bsla-result",
         "items => items.map(li => [li.querySelector('h3 a').textContent,"
         " li.querySelector('h3 a').getAttribute('lang'),"
         " li.querySelector('.bsla-result__excerpt').getAttribute('lang')])")
