@@ -1,4 +1,4 @@
-"""One set of search records gives one Pagefind bundle, byte for byte (bsla.search.indexer, stable)."""
+"""One set of search records gives one Pagefind bundle, byte for byte (search.indexer, stable)."""
 
 from __future__ import annotations
 
