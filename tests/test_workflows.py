@@ -33,6 +33,11 @@ NOT_RUN_HERE = {
 # expression without one fails the test, so a new one is never silently empty.
 EXPRESSIONS = {
     "steps.pages.outputs.base_url": "https://example.org/library",
+    # refresh-lock.yml: the token `gh` uses, and the parts of the run's address.
+    "github.token": "stand-in-token",
+    "github.server_url": "https://github.example",
+    "github.repository": "owner/library",
+    "github.run_id": "7",
 }
 
 
