@@ -29,7 +29,8 @@ from bsla.pages.templates import Templates
 from bsla.search.records import records_digest, write_records
 from bsla.urls import SEARCH_DIR
 
-# Indexing 10,000 records takes well under a minute; this only stops a hung run.
+# 1,000 records of 1,500 words took Pagefind about 16 s of CPU (bsla/search/indexer.py);
+# this only stops a hung run.
 PAGEFIND_TIMEOUT_S = 900
 # Files the search page loads; checked to be present and non-empty after indexing
 # (with the index's WebAssembly, wasm.<language>.pagefind).
