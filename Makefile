@@ -5,20 +5,37 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
+LOCK_BASE := requirements/base.lock
+LOCK_TEST := requirements/test.lock
+LOCK_INPUTS := requirements/build.in
+# One lock for every platform (environment markers), from Python 3.11 up.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock'
 
-.PHONY: serve build check test lint browser-deps java-deps clean new schema install install-test audit linkcheck bench fuzz
+.PHONY: serve build check test lint browser-deps java-deps clean new schema install install-test lock audit linkcheck bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+# Installs come from the locks (exact versions, each file checked against its
+# SHA-256); pyproject.toml keeps the ranges. The project itself is installed
+# without build isolation, so its build backend is the locked setuptools too.
+$(STAMP): $(LOCK_BASE) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_BASE)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(TEST_STAMP): $(LOCK_TEST) $(STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_TEST)
 	touch $@
+
+# Re-resolve the locks from pyproject.toml, keeping every pin that still fits
+# (a new dependency is added, nothing else moves); `make lock UPGRADE=1` takes
+# the newest versions the ranges allow. The test lock is resolved first and
+# constrains the base one, so a package has one version in both.
+lock: $(TEST_STAMP)
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) pyproject.toml $(LOCK_INPUTS) --extra test -o $(LOCK_TEST)
+	$(UV_COMPILE) pyproject.toml $(LOCK_INPUTS) -c $(LOCK_TEST) -o $(LOCK_BASE)
 
 install: $(STAMP)
 

@@ -28,7 +28,8 @@ PACKAGE = REPO / "src" / "bsla"
 # Lowest first. A name ending in ".*" covers that subpackage and every module in it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("leaves", ("errors", "urls", "generated", "fs", "memo", "paging", "indexed_text", "clock",
-                "site_address", "build_lock", "exchange", "progress")),
+                "site_address", "build_lock", "exchange", "progress",
+                "provenance")),
     ("reading", ("load", "labels")),
     ("stages", ("taxonomy", "schema", "pdf", "pdf_worker", "catalog", "cite", "fixity",
                 "accessibility", "facets", "links", "scaffold", "git_dates")),

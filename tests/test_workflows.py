@@ -43,7 +43,11 @@ RELEASE_TAG = "v0.0.0-test"
 # expression without one fails the test, so a new one is never silently empty.
 EXPRESSIONS = {
     "steps.pages.outputs.base_url": "https://example.org/library",
-    "github.token": "no-token-here",
+    # refresh-lock.yml: the token `gh` uses, and the parts of the run's address.
+    "github.token": "stand-in-token",
+    "github.server_url": "https://github.example",
+    "github.repository": "owner/library",
+    "github.run_id": "7",
 }
 
 
@@ -163,3 +167,77 @@ def test_workflow_shell_steps_run_in_a_clean_clone(tmp_path: Path) -> None:
     with tarfile.open(dist / f"bsla-library-{RELEASE_TAG}-bag.tar") as bag:
         assert f"bsla-library-{RELEASE_TAG}-bag/manifest-sha512.txt" in bag.getnames()
     assert shell_steps(WORKFLOWS / "release.yml")[2][1] == RELEASE_UPLOAD
+
+
+def test_the_lock_refresh_workflow_proposes_only_what_passed_the_tests() -> None:
+    document = yaml.safe_load((WORKFLOWS / "refresh-lock.yml").read_text(encoding="utf-8"))
+    # PyYAML reads the key `on` as True.
+    triggers = document[True]
+    assert triggers["schedule"][0]["cron"] and "workflow_dispatch" in triggers
+    (job,) = document["jobs"].values()
+    steps = {step.get("id") or step.get("run") or step["uses"]: step for step in job["steps"]}
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs[:3] == ["make install-test", "make lock UPGRADE=1", "make test"]
+    assert steps["lock"]["run"] == "make lock UPGRADE=1"
+    propose = steps[".github/lock-refresh.sh pull-request"]
+    report = steps[".github/lock-refresh.sh issue"]
+    assert propose["if"] == "success()"
+    assert "failure()" in report["if"] and "steps.tests.outcome == 'failure'" in report["if"]
+    assert document["permissions"] == {"contents": "write", "pull-requests": "write",
+                                       "issues": "write"}
+
+
+def _lock_refresh_clone(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A clone of HEAD with a local bare remote and a stand-in `gh` that logs its calls."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(remote)], check=True,
+                   timeout=120)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(remote), str(clone)], check=True, timeout=120)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "gh.log"
+    (bin_dir / "gh").write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\n', encoding="utf-8")
+    (bin_dir / "gh").chmod(0o755)
+    return clone, bin_dir, log
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout: nothing to clone")
+def test_the_lock_refresh_script_pushes_a_branch_or_opens_an_issue(tmp_path: Path) -> None:
+    clone, bin_dir, log = _lock_refresh_clone(tmp_path)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}",
+           "RUN_URL": "https://example.org/run/7", "GIT_AUTHOR_NAME": "t",
+           "GIT_COMMITTER_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    script = str(clone / ".github" / "lock-refresh.sh")
+
+    def run(mode: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([script, mode], cwd=clone, env=env, capture_output=True,
+                              text=True, timeout=60)
+
+    # Nothing newer: no branch, no pull request.
+    unchanged = run("pull-request")
+    assert unchanged.returncode == 0 and "nothing to propose" in unchanged.stdout
+    assert not log.exists()
+    lock = clone / "requirements" / "test.lock"
+    text = lock.read_text(encoding="utf-8")
+    pin = re.search(r"^(nh3)==(\S+) ", text, re.MULTILINE)
+    assert pin, "the test lock pins nh3"
+    lock.write_text(text.replace(pin.group(0), f"{pin.group(1)}==99.0 ", 1), encoding="utf-8")
+
+    report = run("issue")
+    assert report.returncode == 0, report.stderr
+    issue_call = log.read_text(encoding="utf-8")
+    assert "issue create --title The newest dependency versions fail the tests" in issue_call
+    assert f"-nh3=={pin.group(2)}" in issue_call and "+nh3==99.0" in issue_call
+    assert "https://example.org/run/7" in issue_call
+
+    log.unlink()
+    proposed = run("pull-request")
+    assert proposed.returncode == 0, proposed.stderr
+    assert "pr create --head lock-refresh --title Lock the newest dependency versions" in \
+        log.read_text(encoding="utf-8")
+    pushed = subprocess.run(["git", "show", "lock-refresh:requirements/test.lock"],
+                            cwd=tmp_path / "remote.git", capture_output=True, text=True,
+                            check=True).stdout
+    assert "nh3==99.0 " in pushed

@@ -16,6 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from bsla.catalog import Catalog, load_catalog
+from bsla.clock import pin_build_time
 from bsla.fs import staging_dir, swap_into_place, write_generated
 from bsla.generated import GeneratedPage, RenderedSite
 from bsla.labels import LabelTexts, load_labels
@@ -88,6 +89,8 @@ def prepare(root: Path, *, use_directory_urls: bool = True, site_url: str | None
     """
     # Every build process compiles the same templates; keep them for the next one.
     COMPILED_TEMPLATES.keep_in(CachePaths(root).compiled_templates)
+    # Dates the build writes come from the commit, not the clock (Reproducible Builds).
+    pin_build_time(root)
     if catalog is None:
         cache = CachePaths(root)
         catalog = load_catalog(root, cache_dir=cache.pdf, thumbs_dir=cache.thumbs)

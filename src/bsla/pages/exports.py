@@ -22,6 +22,7 @@ from bsla.cite import bibtex, ris
 from bsla.clock import build_time
 from bsla.generated import GeneratedPage
 from bsla.pages.templates import Templates
+from bsla.provenance import DISTRIBUTION, engine_version, source_commit, source_modified
 from bsla.schema import FIELDS, Resource, json_schema
 from bsla.urls import (
     CATALOG_CSV,
@@ -71,6 +72,10 @@ def _catalog_head(catalog: Catalog, generated: str) -> dict[str, Any]:
     return {
         "export_version": EXPORT_VERSION,
         "generated": generated,
+        # What produced this copy, so it can be rebuilt: null where git knows no commit.
+        "engine": {"name": DISTRIBUTION, "version": engine_version()},
+        "source": {"commit": source_commit(catalog.root),
+                   "modified": source_modified(catalog.root)},
         "publisher": catalog.taxonomy.defaults.get("publisher"),
         "count": len(catalog.resources),
     }
@@ -194,10 +199,18 @@ def record_schema(catalog: Catalog) -> dict[str, Any]:
         "$id": "catalog.schema.json",
         "title": "Best Start LA library catalog export",
         "type": "object",
-        "required": ["export_version", "count", "resources"],
+        "required": ["export_version", "engine", "source", "count", "resources"],
         "properties": {
             "export_version": {"const": EXPORT_VERSION},
             "generated": {"type": "string"},
+            "engine": {"type": "object", "required": ["name", "version"],
+                       "properties": {"name": {"type": "string"},
+                                      "version": nullable_string}},
+            "source": {"type": "object", "required": ["commit", "modified"],
+                       "properties": {
+                           "commit": {"anyOf": [{"type": "null"}, {
+                               "type": "string", "pattern": "^[0-9a-f]{40}([0-9a-f]{24})?$"}]},
+                           "modified": {"type": ["boolean", "null"]}}},
             "publisher": nullable_string,
             "count": {"type": "integer"},
             "resources": {"type": "array", "items": {

@@ -29,11 +29,14 @@ from bsla.pages.templates import Templates
 from bsla.search.records import records_digest, write_records
 from bsla.urls import SEARCH_DIR
 
-# Indexing 10,000 records takes well under a minute; this only stops a hung run.
+# 1,000 records of 1,500 words took Pagefind about 16 s of CPU (bsla/search/indexer.py);
+# this only stops a hung run.
 PAGEFIND_TIMEOUT_S = 900
 # Files the search page loads; checked to be present and non-empty after indexing
 # (with the index's WebAssembly, wasm.<language>.pagefind).
 BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
+# 2: pages in path order and filter files sorted (bsla/search/indexer.py, stable.py).
+BUNDLE_LAYOUT = 2
 
 
 class BundleCache:
@@ -81,12 +84,13 @@ class BundleCache:
 
 def _pagefind_command(records: Path, output: Path, keep_index_url: bool,
                       lang: str) -> list[str]:
-    # Pagefind's own program, run to completion (``python -m pagefind`` finds the
-    # binary the wheel ships). Its Python service API was tried first and, about
-    # once in fifteen builds, left a bundle file empty: it stops the service right
-    # after the write is acknowledged. A finished process has written everything.
-    command = [sys.executable, "-m", "pagefind", "--site", str(records),
-               "--output-path", str(output), "--force-language", lang, "--quiet"]
+    # Pagefind's own program, fed the records in path order and run to completion
+    # in a process of its own (bsla/search/indexer.py says why not `pagefind
+    # --site`). The bundle comes back over a pipe and is written by that process,
+    # not by Pagefind's service: the package's client, which asks the service to
+    # write and then stops it, left a bundle file empty about once in fifteen builds.
+    command = [sys.executable, "-m", "bsla.search.indexer", "--site", str(records),
+               "--output-path", str(output), "--force-language", lang]
     if keep_index_url:
         command.append("--keep-index-url")
     return command
@@ -150,7 +154,9 @@ class SearchIndexJob:
             # again took 1.8 s of a warm build, rendering them 0.1 s (bench/,
             # this machine), so a miss renders twice rather than every build
             # writing once.
-            self._key, self.expected = records_digest(catalog, templates, should_stop)
+            digest, self.expected = records_digest(catalog, templates, should_stop)
+            # Bundles kept by an engine that wrote another layout are not reused.
+            self._key = f"v{BUNDLE_LAYOUT}-{digest}"
             if self.expected and self._cache is not None:
                 self.reused = self._cache.take(self._key, self.expected, self._output)
             if self.expected and not self.reused:
