@@ -141,11 +141,12 @@ def test_the_locks_say_how_they_are_made():
 
 def test_a_dependency_added_without_make_lock_is_reported(pyproject):
     changed = {**pyproject, "project": {**pyproject["project"], "dependencies": [
-        *pyproject["project"]["dependencies"], "bagit>=1.8", "pyyaml>=99"]}}
+        *pyproject["project"]["dependencies"], "left-unlocked-example>=1.0", "pyyaml>=99"]}}
     problems = lock_problems(declared(changed), read_lock(BASE_LOCK.read_text("utf-8")),
                              "base.lock")
     assert len(problems) == 2
-    assert any(p.startswith("base.lock: bagit (pyproject.toml) is not pinned") for p in problems)
+    assert any(p.startswith("base.lock: left-unlocked-example (pyproject.toml) is not pinned")
+               for p in problems)
     assert any("pyyaml" in p and "outside `pyyaml>=99`" in p for p in problems)
 
 

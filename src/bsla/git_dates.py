@@ -12,11 +12,34 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 GIT_TIMEOUT_S = 60
 _MARK = "@"
+
+
+def _commit_log(root: Path, args: list[str]) -> Iterator[tuple[dt.datetime, str]]:
+    """(commit time, path) for each path each commit of ``git log ARGS`` names, newest first;
+    nothing outside git or when git fails."""
+    try:
+        # --no-renames reports a moved file as added at its new path. --relative
+        # gives paths from ``root`` even when it is below the repository's top.
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "log", "--no-renames", "--relative",
+             f"--format={_MARK}%ct", "--name-only", *args],
+            cwd=root, capture_output=True, text=True, timeout=GIT_TIMEOUT_S,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.SubprocessError):
+        return
+    if result.returncode != 0:
+        return
+    current: dt.datetime | None = None
+    for line in result.stdout.splitlines():
+        if line.startswith(_MARK) and line[1:].isdigit():
+            current = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC)
+        elif line and current is not None:
+            yield current, line
 
 
 def first_commit_times(root: Path, folders: Iterable[str]) -> dict[str, dt.datetime]:
@@ -24,26 +47,10 @@ def first_commit_times(root: Path, folders: Iterable[str]) -> dict[str, dt.datet
     folders = sorted(set(folders))
     if not folders:
         return {}
-    try:
-        # Newest first; --no-renames reports a moved file as added at its new path.
-        # --relative gives paths from ``root`` even when it is below the repository's top.
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", "--diff-filter=A", "--no-renames",
-             "--relative", f"--format={_MARK}%ct", "--name-only", "--", *folders],
-            cwd=root, capture_output=True, text=True, timeout=GIT_TIMEOUT_S,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    if result.returncode != 0:
-        return {}
     times: dict[str, dt.datetime] = {}
-    current: dt.datetime | None = None
-    for line in result.stdout.splitlines():
-        if line.startswith(_MARK) and line[1:].isdigit():
-            current = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC)
-        elif line and current is not None:
-            # Later lines are older commits: the last one seen is the first addition.
-            times[line] = current
+    for when, path in _commit_log(root, ["--diff-filter=A", "--", *folders]):
+        # Later lines are older commits: the last one seen is the first addition.
+        times[path] = when
     return times
 
 
@@ -52,22 +59,8 @@ def last_commit_times(root: Path, paths: Iterable[str]) -> dict[str, dt.datetime
     paths = sorted(set(paths))
     if not paths:
         return {}
-    try:
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", "--no-renames", "--relative",
-             f"--format={_MARK}%ct", "--name-only", "--", *paths],
-            cwd=root, capture_output=True, text=True, timeout=GIT_TIMEOUT_S,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    if result.returncode != 0:
-        return {}
     times: dict[str, dt.datetime] = {}
-    current: dt.datetime | None = None
-    for line in result.stdout.splitlines():
-        if line.startswith(_MARK) and line[1:].isdigit():
-            current = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC)
-        elif line and current is not None:
-            # Newest first: the first time a path is seen is its last change.
-            times.setdefault(line, current)
+    for when, path in _commit_log(root, ["--", *paths]):
+        # Newest first: the first time a path is seen is its last change.
+        times.setdefault(path, when)
     return times

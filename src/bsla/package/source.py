@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import jinja2
 
+from bsla import provenance
 from bsla.errors import LibraryError, Problems
 from bsla.pages.templates import TEMPLATES
-
-GIT_TIMEOUT_S = 30
 
 
 def refuse(path: Path | str, message: str, hint: str) -> LibraryError:
@@ -23,20 +20,11 @@ def refuse(path: Path | str, message: str, hint: str) -> LibraryError:
 
 def source_commit(root: Path) -> str:
     """The commit the project is at, with a mark when files differ from it, or 'unknown'."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                              text=True, timeout=GIT_TIMEOUT_S, env=env)
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                                cwd=root, capture_output=True, text=True,
-                                timeout=GIT_TIMEOUT_S, env=env)
-    except (OSError, subprocess.SubprocessError):
+    commit = provenance.source_commit(root)
+    if commit is None:
         return "unknown (not a git checkout)"
-    if head.returncode != 0:
-        return "unknown (not a git checkout)"
-    commit = head.stdout.strip()
     # A package made from edited files must not claim to be the commit itself.
-    return f"{commit} (with uncommitted changes)" if status.stdout.strip() else commit
+    return f"{commit} (with uncommitted changes)" if provenance.source_modified(root) else commit
 
 
 def render_text(template: str, **values: object) -> str:
