@@ -9,8 +9,9 @@ resource (YAML and PDF), and an error (an invalid date), which must show in the
 browser (the served page carries the error notice) and in the terminal while the
 last good site is still served. The clock starts when the edited files are in
 place and stops at the first response that shows the change (for a deletion:
-the first 404). Results are printed as JSON and, with ``--results``, merged into
-that file under the key ``previews``.
+the first 404). Results are printed as JSON, merged into ``bench/previews.json``
+(``--results`` for another file) under the key ``previews``, and docs/benchmarks.md
+is written again with them.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bench.generate import (
     resource_yaml_path,
 )
 from bench.measure import ServeTimeout, _stop_group, bench_env, fetch, free_port
+from bench.report import PREVIEWS_JSON, rewrite_report
 from bench.run import machine
 
 KINDS = ("summary", "keyword", "new resource", "deleted resource", "error")
@@ -174,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, help="a catalog bench/generate.py wrote earlier")
     parser.add_argument("--edits", type=int, default=5, help="edits of each kind")
     parser.add_argument("--work-dir", type=Path, help="where to generate (default: a temp dir)")
-    parser.add_argument("--results", type=Path, help="merge the figures into this JSON file")
+    parser.add_argument("--results", type=Path, default=PREVIEWS_JSON,
+                        help="merge the figures into this JSON file (default: %(default)s)")
     args = parser.parse_args(argv)
     if (args.n is None) == (args.root is None):
         parser.error("give either --n or --root")
@@ -198,11 +201,12 @@ def main(argv: list[str] | None = None) -> int:
               "load_average": os.getloadavg()[0], "startup_seconds": round(startup, 2),
               "edits": summarize(times)}
     print(json.dumps(result, indent=2))
-    if args.results is not None:
-        existing = (json.loads(args.results.read_text(encoding="utf-8"))
-                    if args.results.exists() else {})
-        existing.setdefault("previews", {})[str(n)] = result
-        args.results.write_text(json.dumps(existing, indent=2) + "\n", encoding="utf-8")
+    existing = (json.loads(args.results.read_text(encoding="utf-8"))
+                if args.results.exists() else {})
+    existing.setdefault("previews", {})[str(n)] = result
+    args.results.write_text(json.dumps(existing, indent=2) + "\n", encoding="utf-8")
+    if args.results == PREVIEWS_JSON:
+        rewrite_report()
     return 0
 
 

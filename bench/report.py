@@ -16,6 +16,9 @@ DEFAULT_REPORT = BENCH.parent / "docs" / "benchmarks.md"
 # Written by `python -m bench.extractor_gate` and `python -m bench.parallel_efficiency`.
 GATE_JSON = BENCH / "extractor_gate.json"
 PARALLEL_JSON = BENCH / "parallel_efficiency.json"
+PREVIEWS_JSON = BENCH / "previews.json"
+# Issue targets for edit → page served under `build_site.py serve`, by catalog size.
+PREVIEW_TARGETS = {1000: 0.8, 10000: 1.5}
 PARALLEL_SLACK = 1.15
 TARGET_N = 1000
 BIG_N = 10_000
@@ -373,10 +376,44 @@ def extra_sections(runs: list[Run]) -> list[str]:
     return lines
 
 
+def previews_section(data: dict[str, Any], runs: list[Run]) -> list[str]:
+    """Edit → page served per kind of edit (bench/previews.py), beside the last bench run's."""
+    measured = data.get("previews", {})
+    if not measured:
+        return []
+    lines = ["", "## Previews: edit → page served, per kind of edit", "",
+             "Written by `python -m bench.previews --n N` (`build_site.py serve`, both "
+             "languages; the clock stops at the first response that shows the edit, for a "
+             "deleted resource the first 404, for an error the notice on the served page). "
+             "\"Before\" is the title edit of the last `make bench` run above, made when the "
+             "site was built in English only.", "",
+             "| N | Summary | Keyword | New resource | Deleted resource | Error shown | "
+             "Before (title) | Target | Machine |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    before = {run["n"]: run.get("serve_cli") for run in runs}
+    for n_text, result in sorted(measured.items(), key=lambda item: int(item[0])):
+        n = int(n_text)
+        edits = result["edits"]
+        cells = [f"{edits[k]['median']:.2f} s (max {edits[k]['max']:.2f})" if k in edits
+                 else "—" for k in ("summary", "keyword", "new resource", "deleted resource",
+                                    "error")]
+        old = before.get(n)
+        old_text = f"{old['median']:.2f} s" if old and old.get("median") else "—"
+        target = PREVIEW_TARGETS.get(n)
+        slowest = max((edits[k]["median"] for k in edits if k != "error"), default=0.0)
+        target_text = (f"≤ {target} s: {'met' if slowest <= target else 'missed'}"
+                       if target else "—")
+        machine = result.get("machine", {})
+        lines.append(f"| {n:,} | " + " | ".join(cells) + f" | {old_text} | {target_text} | "
+                     f"{result['date']}, {machine.get('cores', '?')} cores, load "
+                     f"{result.get('load_average', 0):.1f} |")
+    return lines
+
+
 def write_report(path: Path, runs: list[Run]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = render(runs)
-    extra = extra_sections(runs)
+    extra = extra_sections(runs) + previews_section(_load_json(PREVIEWS_JSON) or {}, runs)
     if extra:
         text += "\n".join(extra) + "\n"
     path.write_text(text, encoding="utf-8")
