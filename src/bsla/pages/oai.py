@@ -191,7 +191,9 @@ def static_repository(catalog: Catalog, templates: Templates) -> str:
             f"<oai:datestamp>{stamps[r.id]}</oai:datestamp></oai:header>"
             f"<oai:metadata><oai_dc:dc xmlns:oai_dc={quoteattr(OAI_DC_NS)} "
             f"xmlns:dc={quoteattr(DC_NS)}>"
-            + "".join(dublin_core(catalog, r, templates))
+            # A dev server rebuilds after every edit; unchanged records come from memory.
+            + templates.memo(f"oai:{r.id}", (r, tuple(e.id for e in catalog.editions(r))),
+                             lambda r=r: "".join(dublin_core(catalog, r, templates)))
             + "</oai_dc:dc></oai:metadata></oai:record>\n")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

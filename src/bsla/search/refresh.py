@@ -53,11 +53,11 @@ class SearchRefresh:
             self._after = None
         if self._stopped:
             return
-        if not (self._site_dir / SEARCH_DIR).exists() and (self._kept / SEARCH_DIR).is_dir():
-            shutil.copytree(self._kept / SEARCH_DIR, self._site_dir / SEARCH_DIR)
-        # Jobs work under .cache; one cut short by a stopped server left its files.
-        remove_later(sorted(self._work.iterdir()) if self._work.is_dir() else [])
         try:
+            if not (self._site_dir / SEARCH_DIR).exists() and (self._kept / SEARCH_DIR).is_dir():
+                shutil.copytree(self._kept / SEARCH_DIR, self._site_dir / SEARCH_DIR)
+            # Jobs work under .cache; one cut short by a stopped server left its files.
+            remove_later(sorted(self._work.iterdir()) if self._work.is_dir() else [])
             job = SearchIndexJob(self._catalog, self._templates,
                                  should_stop=lambda: self._stopped, background=True,
                                  work_dir=self._work, cache_dir=self._bundles)
