@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.extractor_corpus import CorpusPdf, build_corpus, real_pdfs, words, write_corpus
+from bench.measure import package_version
 from bench.report import DEFAULT_REPORT, GATE_JSON, gate_markdown, percent, rewrite_report
 
 RECALL_NEEDED = 0.99
@@ -206,18 +207,10 @@ def run_gate(files: Sequence[tuple[Path, CorpusPdf | None]], *, rounds: int = 3)
 def figures(rows: Sequence[Row], *, pages: int, files: int) -> dict[str, Any]:
     """The gate's results as JSON-ready data (bench/extractor_gate.json, docs/benchmarks.md)."""
     import platform
-    from importlib import metadata
-
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
     return {
         "date": time.strftime("%Y-%m-%d"), "files": files, "pages": pages,
         "load_average": round(os.getloadavg()[0], 1), "python": platform.python_version(),
-        "pypdfium2": version("pypdfium2"), "pdf-oxide": version("pdf-oxide"),
+        "pypdfium2": package_version("pypdfium2"), "pdf-oxide": package_version("pdf-oxide"),
         "decision": decision(rows),
         "rows": [{"name": r.name, "pages_per_cpu_second": round(r.pages_per_cpu_second, 1),
                   "rounds": [round(v, 1) for v in r.rounds],

@@ -242,3 +242,13 @@ def directory_bytes(path: Path, *, skip_suffix: str | None = None) -> tuple[int,
 
 def children_maxrss() -> int:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+
+
+def package_version(name: str) -> str:
+    """The installed version of distribution ``name``, or "not installed"."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"

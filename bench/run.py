@@ -34,7 +34,6 @@ import statistics
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,7 @@ from bench.measure import (
     directory_bytes,
     free_port,
     measure_serve,
+    package_version,
     run_measured,
 )
 from bench.report import write_report
@@ -82,12 +82,6 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
 
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
     return {
         # The cores the engine may use (its PDF workers follow these), not the host's.
         "cores": usable_cpus(),
@@ -95,10 +89,10 @@ def machine() -> dict[str, Any]:
         "memory_bytes": memory,
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "mkdocs": version("mkdocs"),
-        "mkdocs-material": version("mkdocs-material"),
-        "pypdf": version("pypdf"),
-        "pypdfium2": version("pypdfium2"),
+        "mkdocs": package_version("mkdocs"),
+        "mkdocs-material": package_version("mkdocs-material"),
+        "pypdf": package_version("pypdf"),
+        "pypdfium2": package_version("pypdfium2"),
     }
 
 

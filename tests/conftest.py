@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import textwrap
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -116,3 +118,19 @@ def render_catalog(catalog, root: Path, **options):
 
     templates = make_templates(catalog, load_labels(root), **options)
     return render_site(catalog, templates), templates
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch_text(url: str, timeout: float = 5) -> str:
+    """The page at ``url`` as text, or "" while nothing (or an error) answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return ""

@@ -6,11 +6,9 @@ import hashlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from pypdf import PdfReader
 
 from bsla.catalog import load_catalog
 from bsla.pages.text import human_size
-from tests.conftest import REPO, Project
+from tests.conftest import REPO, Project, fetch_text, free_port
 
 pytestmark = pytest.mark.e2e
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -200,24 +198,10 @@ def test_render_door_writes_plain_markdown(generated_catalog, tmp_path):
     assert not (out / "overrides").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
 def _wait_for_text(url: str, text: str, seconds: float, failure: str) -> None:
     """Fetch ``url`` until its page shows ``text``; fail with ``failure`` after ``seconds``."""
     deadline = time.monotonic() + seconds
-    while text not in _fetch(url):
+    while text not in fetch_text(url):
         assert time.monotonic() < deadline, failure
         time.sleep(0.3)
 
@@ -225,7 +209,7 @@ def _wait_for_text(url: str, text: str, seconds: float, failure: str) -> None:
 def test_serve_rebuilds_when_a_resource_yaml_changes(tmp_path):
     project = Project(tmp_path / "library")
     yml = project.resource("briefs/issue-briefs", "live", title="Before the edit")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([*MKDOCS, "serve", "-a", f"127.0.0.1:{port}"], cwd=project.root,
                               env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/resources/live/"
@@ -237,7 +221,7 @@ def test_serve_rebuilds_when_a_resource_yaml_changes(tmp_path):
         # The preview's search index is written after the page is served, then swapped in.
         entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
         deadline = time.monotonic() + 60
-        while '"page_count":1' not in _fetch(entry).replace(" ", ""):
+        while '"page_count":1' not in fetch_text(entry).replace(" ", ""):
             assert time.monotonic() < deadline, "the preview never got its search index"
             time.sleep(0.3)
     finally:

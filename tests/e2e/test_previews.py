@@ -3,41 +3,24 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bsla.mkdocs_door.preview_errors import NOTICE_ID
-from tests.conftest import REPO, Project
+from tests.conftest import REPO, Project, fetch_text, free_port
 
 pytestmark = pytest.mark.e2e
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, OSError):
-        return ""
-
-
 def _wait(url: str, test, seconds: float, failure: str) -> str:
     deadline = time.monotonic() + seconds
     while True:
-        page = _fetch(url)
+        page = fetch_text(url)
         if test(page):
             return page
         assert time.monotonic() < deadline, failure
@@ -47,7 +30,7 @@ def _wait(url: str, test, seconds: float, failure: str) -> str:
 def test_a_failed_edit_shows_in_the_terminal_and_the_browser(tmp_path: Path):
     project = Project(tmp_path / "library")
     yml = project.resource("briefs/issue-briefs", "live", title="Good title")
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
@@ -70,7 +53,7 @@ def test_a_failed_edit_shows_in_the_terminal_and_the_browser(tmp_path: Path):
         assert "live.yml" in text and "someday" in text
         assert "Traceback" not in text
         # Other pages carry the notice too.
-        assert NOTICE_ID in _fetch(f"http://127.0.0.1:{port}/")
+        assert NOTICE_ID in fetch_text(f"http://127.0.0.1:{port}/")
         yml.write_text(good.replace("Good title", "Fixed title"), encoding="utf-8")
         page = _wait(url, lambda page: "Fixed title" in page, 60, "the fix was not rebuilt")
         assert NOTICE_ID not in page
