@@ -21,12 +21,11 @@ import pytest
 
 from bsla.catalog import load_catalog
 from bsla.urls import tag_slug
-from tests.conftest import REPO, Project
+from tests.conftest import REPO, Project, free_port
 from tests.e2e.test_build import (
     BUILD_SITE,
     ENV,
     MKDOCS,
-    _free_port,
     _wait_for_text,
     run,
     site_files,
@@ -105,7 +104,7 @@ def test_properdocs_builds_the_same_site_as_mkdocs(catalog, tmp_path):
 def test_properdocs_serve_runs_the_engine(tmp_path):
     project = Project(tmp_path / "library")
     yml = project.resource("briefs/issue-briefs", "live", title="Before the edit")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([*PROPERDOCS, "serve", "-a", f"127.0.0.1:{port}"],
                               cwd=project.root, env=ENV, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
