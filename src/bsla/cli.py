@@ -90,11 +90,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     # Imported here for the same reason as in cmd_build.
-    from bsla.mkdocs_door.commands import serve, show_progress
+    from bsla.mkdocs_door.commands import SiteBuildFailed, serve, show_progress
 
     show_progress(True, quiet=args.quiet)
     try:
         serve(_root(args), args.dev_addr)
+    except SiteBuildFailed as exc:
+        # The first build failed: nothing to serve yet (later failures keep the last good site).
+        print(exc, file=sys.stderr)
+        print("Nothing is served until the problem above is fixed.", file=sys.stderr)
+        return 1
     finally:
         set_quiet(None)
     return 0

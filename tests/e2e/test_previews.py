@@ -60,3 +60,16 @@ def test_a_failed_edit_shows_in_the_terminal_and_the_browser(tmp_path: Path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_serve_refuses_a_broken_catalog_without_a_traceback(tmp_path: Path):
+    project = Project(tmp_path / "library")
+    project.resource("briefs/issue-briefs", "broken", "date: someday\n")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build_site.py"), "--root", str(project.root), "serve",
+         "--dev-addr", f"127.0.0.1:{free_port()}"],
+        cwd=project.root, env=ENV, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "broken.yml" in done.stderr and "someday" in done.stderr
+    assert "Nothing is served" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
