@@ -42,7 +42,7 @@ from bench.generate import (
     resource_yaml_path,
 )
 from bench.measure import ServeTimeout, _stop_group, bench_env, fetch, free_port
-from bench.report import PREVIEWS_JSON, rewrite_report
+from bench.report import PREVIEWS_JSON, SPANISH_SUMMARY, rewrite_report
 from bench.run import machine
 
 KINDS = ("summary", "keyword", "new resource", "deleted resource", "error")
@@ -109,7 +109,7 @@ def time_edits(root: Path, resources: list[SyntheticResource], server: Server,
     rng.shuffle(pool)
     targets = iter(pool)
     bodies = _page_bodies(SEED)
-    times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    times: dict[str, list[float]] = {kind: [] for kind in (*KINDS, SPANISH_SUMMARY)}
     width = len(resources[0].id.rsplit("-", 1)[1])
     for index in range(edits):
         for kind in KINDS:
@@ -123,6 +123,8 @@ def time_edits(root: Path, resources: list[SyntheticResource], server: Server,
                 _rewrite(path, lambda d, t=token: d.update(summary=f"{d['summary']} {t}."))
                 times[kind].append(server.wait(page, began, lambda s, b, t=token:
                                                s == 200 and t.encode() in b))
+                times[SPANISH_SUMMARY].append(server.wait(f"es/{page}", began, lambda s, b, t=token:
+                                                          s == 200 and t.encode() in b))
             elif kind == "keyword":
                 began = time.perf_counter()
                 _rewrite(path, lambda d, t=token: d["tags"].append(f"kw {t}"))

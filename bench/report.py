@@ -376,6 +376,10 @@ def extra_sections(runs: list[Run]) -> list[str]:
     return lines
 
 
+# bench/previews.py's key for the summary edit timed on the Spanish page.
+SPANISH_SUMMARY = "summary, /es/"
+
+
 def previews_section(data: dict[str, Any], runs: list[Run]) -> list[str]:
     """Edit → page served per kind of edit (bench/previews.py), beside the last bench run's."""
     measured = data.get("previews", {})
@@ -386,21 +390,25 @@ def previews_section(data: dict[str, Any], runs: list[Run]) -> list[str]:
              "languages; the clock stops at the first response that shows the edit, for a "
              "deleted resource the first 404, for an error the notice on the served page). "
              "\"Before\" is the title edit of the last `make bench` run above, made when the "
-             "site was built in English only.", "",
+             "site was built in English only. The Spanish site is rebuilt after the English "
+             "one is served (`/es/` requests wait for it): \"Summary, /es/\" is the same "
+             "summary edit until the Spanish page shows it; the target is read on the English "
+             "page.", "",
              "| N | Summary | Keyword | New resource | Deleted resource | Error shown | "
-             "Before (title) | Target | Machine |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "Summary, /es/ | Before (title) | Target | Machine |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     before = {run["n"]: run.get("serve_cli") for run in runs}
     for n_text, result in sorted(measured.items(), key=lambda item: int(item[0])):
         n = int(n_text)
         edits = result["edits"]
         cells = [f"{edits[k]['median']:.2f} s (max {edits[k]['max']:.2f})" if k in edits
                  else "—" for k in ("summary", "keyword", "new resource", "deleted resource",
-                                    "error")]
+                                    "error", SPANISH_SUMMARY)]
         old = before.get(n)
         old_text = f"{old['median']:.2f} s" if old and old.get("median") else "—"
         target = PREVIEW_TARGETS.get(n)
-        slowest = max((edits[k]["median"] for k in edits if k != "error"), default=0.0)
+        slowest = max((edits[k]["median"] for k in edits if k not in ("error", SPANISH_SUMMARY)),
+                      default=0.0)
         target_text = (f"≤ {target} s: {'met' if slowest <= target else 'missed'}"
                        if target else "—")
         machine = result.get("machine", {})

@@ -218,6 +218,9 @@ def test_serve_rebuilds_when_a_resource_yaml_changes(tmp_path):
         yml.write_text(yml.read_text("utf-8").replace("Before the edit", "After the edit"),
                        encoding="utf-8")
         _wait_for_text(url, "After the edit", 60, "the edit was not rebuilt")
+        # The Spanish site is rebuilt after the English one is served (later_languages).
+        _wait_for_text(f"http://127.0.0.1:{port}/es/resources/live/", "After the edit", 60,
+                       "the Spanish page was not rebuilt")
         # The preview's search index is written after the page is served, then swapped in.
         entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
         deadline = time.monotonic() + 60

@@ -53,6 +53,7 @@ from bsla.mkdocs_door.files import (
     add_untranslated_pages,
 )
 from bsla.mkdocs_door.html_bodies import HtmlBodies
+from bsla.mkdocs_door.later_languages import LaterLanguages
 from bsla.mkdocs_door.nav_cache import NavCache
 from bsla.mkdocs_door.preview_errors import PreviewErrors
 from bsla.mkdocs_door.previews import (
@@ -124,6 +125,8 @@ class LibraryPlugin:
         self.preview_errors = PreviewErrors()
         # Under `serve`, each language's File objects, reused by its next rebuild.
         self.kept_files: dict[str, KeptFiles] = {}
+        # Under `serve`, the other languages build after the main one is served.
+        self.later_languages = LaterLanguages()
 
     # -- the server's life --------------------------------------------------
 
@@ -147,6 +150,7 @@ class LibraryPlugin:
             log.info("Each edit rebuilds every page, which is slow for a large catalog")
 
     def on_shutdown(self) -> None:
+        self.later_languages.uninstall()
         self.command = None
         self.dirty_previews = False
         self.previews.clear()
@@ -170,6 +174,8 @@ class LibraryPlugin:
             server.observer = SplitObserver(server.observer, warn=log.warning)
         self.preview_errors.install(server, report=self._report_failed_preview,
                                     labels=self._preview_error_labels)
+        if self.dirty_previews:
+            self.later_languages.install(server)
         return server
 
     def _report_failed_preview(self, message: str, logged: bool) -> None:
@@ -219,6 +225,9 @@ class LibraryPlugin:
         quiet_unless_set(logging.getLogger("mkdocs").getEffectiveLevel() > logging.INFO)
         root = _root(config)
         lang = _language(config)
+        if lang == DEFAULT_LANGUAGE:
+            # The previous preview's other languages may still be building.
+            self.later_languages.wait()
         # A preview's indexing still running for the previous build; the rebuild
         # the editor waits for does not wait for it to end.
         self._stop_search(lang, wait=self.command != "serve")
@@ -369,6 +378,11 @@ class LibraryPlugin:
             log.info(f"Search index ({lang}): {indexed} resources")
         if lang != DEFAULT_LANGUAGE:
             return
+        if self.command == "serve" and self.later_languages.installed:
+            self.later_languages.start(self._languages(config)[1:],
+                                       functools.partial(self._build_later_languages, config),
+                                       failed=self._later_languages_failed)
+            return
         self._build_other_languages(config)
         if self.command != "serve":
             # Every real build checks the raw-HTML links MkDocs cannot see (every
@@ -390,6 +404,23 @@ class LibraryPlugin:
     def _languages(self, config: MkDocsConfig) -> list[str]:
         """Every language of the site, the main one first."""
         return [DEFAULT_LANGUAGE, *(config.extra.get(LANGUAGES_KEY) or {})]
+
+    def _build_later_languages(self, config: MkDocsConfig) -> None:
+        try:
+            self._build_other_languages(config)
+        finally:
+            release_build_lock(LOCK_HOLDER)
+
+    def _later_languages_failed(self, error: Exception) -> None:
+        if isinstance(error, MkDocsException):
+            self.preview_errors.failed(error)
+        elif isinstance(error, FileNotFoundError):
+            # An editor moved or deleted a file while it was being built: the
+            # server saw that change too, and its rebuild catches up.
+            log.info(f"{error.filename or 'A file'} went away while the other languages were "
+                     "built; the next rebuild brings them up to date")
+        else:  # a bug, not an edit: its traceback is what finds it
+            log.exception(f"Building the other languages failed: {error!r}")
 
     def _build_other_languages(self, config: MkDocsConfig) -> None:
         root = _root(config)

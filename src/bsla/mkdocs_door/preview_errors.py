@@ -43,6 +43,8 @@ class PreviewErrors:
         self._labels: tuple[str, str] = ("", "")
         # The failing build's own message, kept until the builder sees the failure.
         self._recorded: str | None = None
+        self._report: Callable[[str, bool], None] = lambda message, logged: None
+        self._labels_now: Callable[[], tuple[str, str]] = lambda: ("", "")
 
     def record(self, message: str) -> None:
         """The message of the error that is failing the current build (already logged)."""
@@ -54,6 +56,15 @@ class PreviewErrors:
         with self._lock:
             return self._message
 
+    def failed(self, exc: MkDocsException) -> None:
+        """A rebuild failed: in the server's builder or, for other languages, after it."""
+        with self._lock:
+            recorded, self._recorded = self._recorded, None
+            message = recorded or str(exc).strip() or type(exc).__name__
+            self._message = message
+            self._labels = self._labels_now()
+        self._report(message, recorded is not None)
+
     def install(self, server: Any, *, report: Callable[[str, bool], None],
                 labels: Callable[[], tuple[str, str]]) -> None:
         """Wrap ``server``'s builder and page injection (a MkDocs ``LiveReloadServer``).
@@ -64,6 +75,7 @@ class PreviewErrors:
         """
         build = server.builder
         inject = server._inject_js_into_html
+        self._report, self._labels_now = report, labels
 
         def builder(*args: Any, **kwargs: Any) -> None:
             with self._lock:
@@ -71,14 +83,9 @@ class PreviewErrors:
             try:
                 build(*args, **kwargs)
             except MkDocsException as exc:
-                with self._lock:
-                    recorded, self._recorded = self._recorded, None
-                    message = recorded or str(exc).strip() or type(exc).__name__
-                    self._message = message
-                    self._labels = labels()
-                report(message, recorded is not None)
                 # Returning normally lets the server reload the browsers, which then
                 # show the last good site with the notice.
+                self.failed(exc)
                 return
             with self._lock:
                 self._message = None
