@@ -393,7 +393,7 @@ def previews_section(data: dict[str, Any], runs: list[Run]) -> list[str]:
              "site was built in English only. The Spanish site is rebuilt after the English "
              "one is served (`/es/` requests wait for it): \"Summary, /es/\" is the same "
              "summary edit until the Spanish page shows it; the target is read on the English "
-             "page.", "",
+             "page. Each edit starts when the previous one shows in both languages.", "",
              "| N | Summary | Keyword | New resource | Deleted resource | Error shown | "
              "Summary, /es/ | Before (title) | Target | Machine |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]

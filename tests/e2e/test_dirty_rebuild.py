@@ -169,3 +169,35 @@ def test_full_rebuilds_on_request_and_mkdocs_restored_after_serve(project, previ
     assert mkdocs.commands.serve.build is not mkdocs.commands.build.build
     server.close()
     assert mkdocs.commands.serve.build is mkdocs.commands.build.build
+
+
+def test_the_sitemap_and_404_are_rendered_again_only_when_what_they_show_changed(
+        project, preview, monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://library.example.org/")  # sitemaps list only URLs
+    project.resource(SECTION, "alpha", title="Alpha original")
+    server = preview()
+    site = server.build()
+    sitemap, missing = site / "sitemap.xml", site / "404.html"
+    stamps = (sitemap.stat().st_mtime_ns, missing.stat().st_mtime_ns)
+
+    project.resource(SECTION, "alpha", title="Alpha edited")
+    server.build()
+    assert "Alpha edited" in _page(site, "resources/alpha")
+    assert (sitemap.stat().st_mtime_ns, missing.stat().st_mtime_ns) == stamps
+
+    project.resource(SECTION, "beta")
+    server.build()
+    assert "resources/beta/" in sitemap.read_text("utf-8")
+    assert sitemap.stat().st_mtime_ns != stamps[0]
+
+    about = project.root / "docs" / "about.md"
+    about.write_text(about.read_text("utf-8").replace("title: About", "title: About us"),
+                     encoding="utf-8")
+    server.build()
+    assert "About us" in missing.read_text("utf-8")  # the 404 page shows the navigation
+
+    # A file removed from the served folder is written again.
+    missing.unlink()
+    project.resource(SECTION, "alpha", title="Alpha edited again")
+    server.build()
+    assert "About us" in missing.read_text("utf-8")

@@ -24,6 +24,8 @@ from types import MappingProxyType
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
 from bsla.fs import link_or_copy, write_generated
 from bsla.generated import GeneratedPage, RenderedSite
@@ -87,13 +89,34 @@ class KeptFiles:
     def __init__(self) -> None:
         self._kept: dict[tuple[object, ...], File] = {}
         self._used: dict[tuple[object, ...], File] = {}
+        # What a Page takes from the configuration when it is made (Page.__init__).
+        self._page_inputs: tuple[object, ...] | None = None
+        self._keep_pages = False
+
+    def begin_build(self, config: MkDocsConfig) -> None:
+        page_inputs = (config.site_url, config.repo_url, config.edit_uri,
+                       config.edit_uri_template, get_build_date())
+        self._keep_pages = page_inputs == self._page_inputs
+        self._page_inputs = page_inputs
 
     def get(self, kind: type[File], config: MkDocsConfig, src_uri: str, abs_src_path: str,
             inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
+        """The kept ``File`` for these arguments, or a new one.
+
+        A page outside the navigation keeps its ``Page`` too: MkDocs makes one
+        for each such file that has none, 0.3 s for 1,400 pages per rebuild
+        (cProfile, 1,000 resources), and all it computes from the configuration
+        (canonical and edit URLs, build date) is checked unchanged by
+        ``begin_build``. What a page read or rendered is cleared, as in a new one.
+        Pages in the navigation are always made again by MkDocs.
+        """
         key = (kind, src_uri, abs_src_path, inclusion, config.site_dir, config.use_directory_urls)
         file = self._kept.get(key)
         if file is None:
             file = kind.generated(config, src_uri, abs_src_path=abs_src_path, inclusion=inclusion)
+        elif (self._keep_pages and inclusion is InclusionLevel.NOT_IN_NAV
+              and isinstance(file.page, Page)):
+            _as_new(file.page)
         else:
             file.page = None
         self._used[key] = file
@@ -104,11 +127,28 @@ class KeptFiles:
         self._kept, self._used = self._used, {}
 
 
+def _as_new(page: Page) -> None:
+    """Clear what a build read or set on ``page``, as ``Page.__init__`` leaves it."""
+    page.children = None
+    page.previous_page = None
+    page.next_page = None
+    page.active = False
+    page.markdown = None
+    page._title_from_render = None
+    page.content = None
+    page.toc = []  # type: ignore[assignment]
+    page.meta = {}
+    # Set by rendering or by the navigation; a new page has the class defaults.
+    for name in ("present_anchor_ids", "links_to_anchors", "parent"):
+        vars(page).pop(name, None)
+
+
 def add_engine_files(files: Files, config: MkDocsConfig, site: RenderedSite, *,
                      pages_dir: Path, cache_dir: Path,
                      kept: KeptFiles | None = None) -> tuple[PathIndexedFiles, set[str]]:
     """MkDocs' files with the engine's pages and files added; and the generated pages' paths."""
     kept = kept if kept is not None else KeptFiles()
+    kept.begin_build(config)
     files = PathIndexedFiles(files)
     generated: set[str] = set()
     for page, path in write_generated(site.pages, pages_dir):

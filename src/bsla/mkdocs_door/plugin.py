@@ -62,6 +62,7 @@ from bsla.mkdocs_door.previews import (
     PreviewRebuilds,
     full_rebuilds_requested,
     quiet_dirty_warning,
+    sitemap_key,
 )
 from bsla.mkdocs_door.theme import theme_label, valid_toggles
 from bsla.mkdocs_door.theme_listing import ThemeListings
@@ -317,6 +318,19 @@ class LibraryPlugin:
         """
         env.bytecode_cache = COMPILED_TEMPLATES
         self.nav_cache.install(env)
+        previews = self.previews.get(_language(config)) if self.dirty_previews else None
+        if previews is not None:
+            # Serve's builder loads the configuration for every rebuild: the theme's
+            # set of templates is this build's own to change.
+            context = (self._build(config).state.templates.memo_context,
+                       tuple(self._languages(config)), previews.shared)
+            skipped = previews.theme_templates.skip_unchanged(
+                config.theme.static_templates,
+                {"sitemap.xml": sitemap_key(files.documentation_pages(), context),
+                 "404.html": context},
+                config.site_dir)
+            if skipped:
+                log.debug(f"Preview rebuild: {', '.join(skipped)} unchanged")
         # Each page's counterparts in the other languages, for the sitemap (docs/overrides),
         # and the site's labels for the theme's own templates.
         env.globals["bsla_label"] = theme_label(self._build(config).state.templates.label)
@@ -362,6 +376,8 @@ class LibraryPlugin:
         build = self._build(config)
         lang = _language(config)
         site_dir = Path(config.site_dir)
+        if self.dirty_previews and lang in self.previews:
+            self.previews[lang].theme_templates.commit()
         if self.command == "serve":
             self.search_refresh[lang] = SearchRefresh(
                 build.state.catalog, build.state.templates, site_dir=site_dir,

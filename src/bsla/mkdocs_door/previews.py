@@ -158,6 +158,14 @@ class PreviewRebuilds:
         self._shared: tuple[Any, ...] | None = None
         self._parts: Mapping[str, Any] = {}
         self._outputs: set[str] = set()
+        # Whether the last ``prepare`` found what every page shows changed.
+        self.shared_changed = True
+        self.theme_templates = KeptThemeTemplates()
+
+    @property
+    def shared(self) -> tuple[Any, ...] | None:
+        """What every page showed at the last ``prepare``: navigation, mkdocs.yml, theme files."""
+        return self._shared
 
     def prepare(self, *, pages: Iterable[Any], nav_items: Iterable[Any], files: Iterable[Any],
                 site_dir: str, config_file: str | None, theme_dir: str | None,
@@ -180,5 +188,55 @@ class PreviewRebuilds:
                  or engine_parts.get(f.src_uri) != self._parts.get(f.src_uri)]
         for file in stale:
             _remove(file.abs_dest_path, site_dir)
+        self.shared_changed = every_page
         self._shared, self._parts, self._outputs = shared, dict(engine_parts), outputs
         return len(stale)
+
+
+class KeptThemeTemplates:
+    """The theme's site-wide templates (sitemap.xml, 404.html), rendered again only when needed.
+
+    MkDocs renders them on every build, dirty or not, before any page: 0.3 s
+    of a 2.6 s preview rebuild at 1,000 resources (cProfile), spent on a
+    sitemap of 1,400 pages and a 404 page that an edit to one summary leaves
+    as they were. Each is keyed by everything it shows; a rebuild whose key
+    equals the last successful one's, with the output still in place, leaves
+    it out of the theme's templates to render. A new key counts only once its
+    build succeeded (``commit``), so a failed build never leaves a stale file
+    standing for a key it did not write.
+    """
+
+    def __init__(self) -> None:
+        self._written: dict[str, Any] = {}
+        self._pending: dict[str, Any] = {}
+
+    def skip_unchanged(self, static_templates: set[str], keys: Mapping[str, Any],
+                       site_dir: str) -> list[str]:
+        """Remove from ``static_templates`` those whose key did not change; returns them."""
+        skipped = []
+        self._pending = {}
+        for name, key in keys.items():
+            if name not in static_templates:
+                continue
+            if self._written.get(name) == key and os.path.isfile(os.path.join(site_dir, name)):
+                static_templates.discard(name)
+                skipped.append(name)
+            else:
+                self._pending[name] = key
+        return skipped
+
+    def commit(self) -> None:
+        """The build succeeded: what it rendered stands for its keys."""
+        self._written.update(self._pending)
+        self._pending = {}
+
+    def clear(self) -> None:
+        self._written.clear()
+        self._pending.clear()
+
+
+def sitemap_key(pages: Iterable[Any], context: Any) -> tuple[Any, ...]:
+    """What the sitemap shows: each page's address and date, and the site's context."""
+    return (context, tuple(
+        (f.src_uri, f.page.is_link, f.page.abs_url, f.page.canonical_url, f.page.update_date)
+        for f in pages if f.page is not None))
