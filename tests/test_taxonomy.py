@@ -67,3 +67,30 @@ def test_missing_labels_file_is_a_clear_error(tmp_path):
     with pytest.raises(LibraryError) as caught:
         load_labels(tmp_path)
     assert "labels.yml:1: the file does not exist" in str(caught.value)
+
+
+def test_unknown_keys_in_the_taxonomy_are_reported_with_a_suggestion(tmp_path):
+    text = (REPO / "taxonomy.yml").read_text(encoding="utf-8")
+    text = text.replace("  listing_page_size: 50", "  listing_page_sise: 20")
+    text += "\naudience:\n  - id: parents\n"
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(text, encoding="utf-8")
+    problems = Problems(tmp_path)
+    assert load_taxonomy(path, tmp_path, problems) is None
+    found = {p.message: (p.line, p.hint) for p in problems}
+    lines = text.splitlines()
+    line, hint = found["unknown key 'site.listing_page_sise'"]
+    assert lines[line - 1] == "site:" and "did you mean 'listing_page_size'" in hint
+    line, hint = found["unknown key 'audience'"]
+    assert lines[line - 1] == "audience:" and "did you mean 'audiences'" in hint
+    assert len(problems) == 2
+
+
+def test_site_settings_must_be_a_mapping(tmp_path):
+    text = (REPO / "taxonomy.yml").read_text(encoding="utf-8")
+    start = text.index("\nsite:\n")
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(text[:start] + "\nsite: 50\n", encoding="utf-8")
+    problems = Problems(tmp_path)
+    assert load_taxonomy(path, tmp_path, problems) is None
+    assert [p.message for p in problems] == ["'site' must be a mapping of settings"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +145,7 @@ def load_taxonomy(path: Path, root: Path, problems: Problems) -> Taxonomy | None
     if doc is None:
         return None
     before = len(problems)
+    _unknown_keys(doc, problems)
     collections: list[Collection] = []
     entries = _terms(doc, "collections", doc.data.get("collections"), problems)
     for order, entry in enumerate(entries):
@@ -193,6 +195,36 @@ def load_taxonomy(path: Path, root: Path, problems: Problems) -> Taxonomy | None
         return None
     return Taxonomy(path, tuple(collections), vocabularies, dict(defaults), page_size, feed,
                     oai_gateway=gateway, contact_email=email)
+
+
+# What taxonomy.yml may hold at its top level and under `site:`; anything else is a typo
+# that would otherwise be ignored without a word (say `listing_page_sise: 20`).
+TOP_LEVEL_KEYS = ("collections", *VOCABULARIES, "defaults", "site")
+SITE_KEYS = ("listing_page_size", "feed_id", "oai_gateway", "contact_email")
+
+
+def _unknown_keys(doc: Document, problems: Problems) -> None:
+    def hint(key: str, known: tuple[str, ...], where: str) -> str:
+        close = difflib.get_close_matches(key, known, n=1)
+        if close:
+            return f"did you mean '{close[0]}'? Keys allowed {where}: {', '.join(known)}"
+        return f"remove it; keys allowed {where}: {', '.join(known)}"
+
+    for key in doc.data:
+        if key not in TOP_LEVEL_KEYS:
+            problems.add(doc.path, doc.line_of(str(key)), f"unknown key '{key}'",
+                         hint(str(key), TOP_LEVEL_KEYS, "at the top level"))
+    site = doc.data.get("site")
+    if site is None:
+        return
+    if not isinstance(site, dict):
+        problems.add(doc.path, doc.line_of("site"), "'site' must be a mapping of settings",
+                     f"write settings below it, indented, e.g. '  {SITE_KEYS[0]}: 50'")
+        return
+    for key in site:
+        if key not in SITE_KEYS:
+            problems.add(doc.path, doc.line_of("site"), f"unknown key 'site.{key}'",
+                         hint(str(key), SITE_KEYS, "under 'site'"))
 
 
 _GATEWAY_URL = re.compile(r"https?://[^\s<>\"]+")
