@@ -102,3 +102,26 @@ def test_a_replaced_or_removed_pdf_is_seen_by_the_next_load(project):
     pdf.unlink()
     with pytest.raises(LibraryError, match=r"brief\.pdf"):
         load()
+
+
+def test_a_sweep_keeps_what_was_used_since_the_last_one():
+    memo = RenderMemo()
+    for name in ("kept", "gone"):
+        memo.get(name, (1,), lambda n=name: n)
+    memo.sweep()  # both used since the start
+    assert len(memo) == 2
+    memo.get("kept", (1,), lambda: "rendered again")
+    memo.sweep()
+    assert len(memo) == 1
+    assert memo.get("kept", (1,), lambda: "rendered again") == "kept"
+    assert memo.get("gone", (1,), lambda: "rendered again") == "rendered again"
+
+
+def test_many_entries_stay_kept():
+    """No cap empties the memo: a large catalog in two languages keeps every page."""
+    memo = RenderMemo()
+    for name in range(200_000):
+        memo.get(name, (), lambda: "first")
+    memo.sweep()
+    assert memo.get(0, (), lambda: "again") == "first"
+    assert memo.get(199_999, (), lambda: "again") == "first"

@@ -229,6 +229,8 @@ class LibraryPlugin:
         if lang == DEFAULT_LANGUAGE:
             # The previous preview's other languages may still be building.
             self.later_languages.wait()
+            # What the previous rebuild (every language) did not use is not kept.
+            RENDERED.sweep()
         # A preview's indexing still running for the previous build; the rebuild
         # the editor waits for does not wait for it to end.
         self._stop_search(lang, wait=self.command != "serve")
