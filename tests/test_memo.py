@@ -125,3 +125,18 @@ def test_many_entries_stay_kept():
     memo.sweep()
     assert memo.get(0, (), lambda: "again") == "first"
     assert memo.get(199_999, (), lambda: "again") == "first"
+
+
+def test_the_door_sweeps_only_once_every_language_is_built(monkeypatch):
+    from bsla.mkdocs_door.plugin import LibraryPlugin
+
+    memo = RenderMemo()
+    monkeypatch.setattr("bsla.mkdocs_door.plugin.RENDERED", memo)
+    memo.get("old page", (), lambda: "old")
+    memo.sweep()
+    # A rebuild that failed before rendering asked for nothing; no sweep follows it.
+    LibraryPlugin()._every_language_built()  # the rebuild after it, which used nothing either
+    assert len(memo) == 0
+    memo.get("page", (), lambda: "kept")
+    LibraryPlugin()._every_language_built()
+    assert memo.get("page", (), lambda: "again") == "kept"

@@ -28,8 +28,8 @@ class RenderMemo:
     """Rendered results by name, each with the inputs it was made from.
 
     Entries live from one sweep to the next: the MkDocs door sweeps when a
-    rebuild of every language begins (``sweep``), dropping what the previous
-    rebuild did not ask for, so memory holds at most one rebuild's results
+    rebuild of every language has succeeded (``sweep``), dropping what that
+    rebuild did not ask for, so memory holds about one rebuild's results
     (deleted resources, old keyword pages go). A fixed cap on the number of
     entries cleared everything each time a 10,000-resource catalog in two
     languages (about 130,000 entries) passed it: every rebuild rendered every

@@ -201,3 +201,4 @@ def test_the_sitemap_and_404_are_rendered_again_only_when_what_they_show_changed
     project.resource(SECTION, "alpha", title="Alpha edited again")
     server.build()
     assert "About us" in missing.read_text("utf-8")
+
