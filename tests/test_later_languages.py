@@ -95,3 +95,28 @@ def test_a_file_deleted_during_the_build_is_no_traceback(caplog):
         plugin._later_languages_failed(FileNotFoundError(2, "No such file", "/x/gone.pdf"))
     assert "/x/gone.pdf went away" in caplog.text
     assert "Traceback" not in caplog.text and not any(r.exc_info for r in caplog.records)
+
+
+class _Refresh:
+    def __init__(self):
+        self.stopped = None
+
+    def stop(self, *, wait=True):
+        self.stopped = wait
+
+
+def test_a_main_language_rebuild_stops_every_language_s_indexing_without_waiting():
+    from bsla.mkdocs_door.plugin import LibraryPlugin
+
+    plugin = LibraryPlugin()
+    plugin.command = "serve"
+    english, spanish = _Refresh(), _Refresh()
+    plugin.search_refresh = {"en": english, "es": spanish}
+    plugin._stop_search_before("es")
+    assert (english.stopped, spanish.stopped) == (None, False)
+    plugin.search_refresh = {"en": english, "es": spanish}
+    spanish.stopped = None
+    plugin._stop_search_before("en")
+    assert (english.stopped, spanish.stopped) == (False, False)
+    assert plugin.search_refresh == {}
+    assert set(plugin.stopping_refresh) == {"en", "es"}
