@@ -158,8 +158,6 @@ class PreviewRebuilds:
         self._shared: tuple[Any, ...] | None = None
         self._parts: Mapping[str, Any] = {}
         self._outputs: set[str] = set()
-        # Whether the last ``prepare`` found what every page shows changed.
-        self.shared_changed = True
         self.theme_templates = KeptThemeTemplates()
 
     @property
@@ -188,7 +186,6 @@ class PreviewRebuilds:
                  or engine_parts.get(f.src_uri) != self._parts.get(f.src_uri)]
         for file in stale:
             _remove(file.abs_dest_path, site_dir)
-        self.shared_changed = every_page
         self._shared, self._parts, self._outputs = shared, dict(engine_parts), outputs
         return len(stale)
 
@@ -213,6 +210,10 @@ class KeptThemeTemplates:
     def skip_unchanged(self, static_templates: set[str], keys: Mapping[str, Any],
                        site_dir: str) -> list[str]:
         """Remove from ``static_templates`` those whose key did not change; returns them."""
+        # Left over from a build that failed after rendering them: their files
+        # may hold what that build wrote, which no key stands for.
+        for name in self._pending:
+            self._written.pop(name, None)
         skipped = []
         self._pending = {}
         for name, key in keys.items():
@@ -229,10 +230,6 @@ class KeptThemeTemplates:
         """The build succeeded: what it rendered stands for its keys."""
         self._written.update(self._pending)
         self._pending = {}
-
-    def clear(self) -> None:
-        self._written.clear()
-        self._pending.clear()
 
 
 def sitemap_key(pages: Iterable[Any], context: Any) -> tuple[Any, ...]:
