@@ -154,17 +154,22 @@ def _paragraphs(pdf, gen: _Words, pages: int, *, paragraphs: int = 4, per: int =
     return expected
 
 
+def _new_page(pdf, gen: _Words, *, title_words: int, size: int, line_height: int) -> list[str]:
+    """A new page with a title line over 9-point body text; the title's words."""
+    pdf.add_page()
+    title = gen.sentence(title_words)
+    pdf.set_font_size(size)
+    pdf.multi_cell(0, line_height, title)
+    pdf.set_font_size(9)
+    return words(title)
+
+
 def _columns(pdf, gen: _Words, pages: int, columns: int, *, per: int = 45) -> Pages:
     """Pages of ``columns`` independent columns, read column by column."""
     expected: Pages = []
     width = (pdf.w - 108 - 18 * (columns - 1)) / columns
     for _ in range(pages):
-        pdf.add_page()
-        heading = gen.sentence(5)
-        pdf.set_font_size(14)
-        pdf.multi_cell(0, 18, heading)
-        pdf.set_font_size(9)
-        page = words(heading)
+        page = _new_page(pdf, gen, title_words=5, size=14, line_height=18)
         top = pdf.get_y() + 10
         for column in range(columns):
             pdf.set_xy(54 + column * (width + 18), top)
@@ -183,12 +188,7 @@ def _table(pdf, gen: _Words, pages: int, *, cols: int = 4, rows: int = 18,
            numeric: bool = False) -> Pages:
     expected: Pages = []
     for _ in range(pages):
-        pdf.add_page()
-        title = gen.sentence(6)
-        pdf.set_font_size(12)
-        pdf.multi_cell(0, 16, title)
-        pdf.set_font_size(9)
-        page = words(title)
+        page = _new_page(pdf, gen, title_words=6, size=12, line_height=16)
         data = [[" ".join(w.capitalize() for w in gen.take(2)) for _ in range(cols)]]
         for _ in range(rows):
             row = [gen.take(1)[0]]

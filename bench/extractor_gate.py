@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import bisect
 import contextlib
-import json
 import os
 import statistics
 import sys
@@ -36,7 +35,13 @@ from typing import Any
 
 from bench.extractor_corpus import CorpusPdf, build_corpus, real_pdfs, words, write_corpus
 from bench.measure import package_version
-from bench.report import DEFAULT_REPORT, GATE_JSON, gate_markdown, percent, rewrite_report
+from bench.report import (
+    GATE_JSON,
+    add_output_options,
+    gate_markdown,
+    percent,
+    write_outputs,
+)
 
 RECALL_NEEDED = 0.99
 
@@ -257,10 +262,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--long-pages", type=int, default=400)
-    parser.add_argument("--json", type=Path, default=GATE_JSON,
-                        help="where the figures go (default: bench/extractor_gate.json)")
-    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT,
-                        help="report to rewrite with them (default: docs/benchmarks.md)")
+    add_output_options(parser, GATE_JSON)
     parser.add_argument("--no-real", action="store_true",
                         help="leave out the real PDFs installed on this machine")
     args = parser.parse_args(argv)
@@ -274,8 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = sum(len(pdfium_pages(str(path))) for path, _ in files)
     data = figures(rows, pages=pages, files=len(files))
     print(gate_markdown(data))
-    args.json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    rewrite_report(args.report)
+    write_outputs(args, data)
     return 0
 
 

@@ -25,11 +25,11 @@ from typing import Any
 from bench.generate import REPO, generate_library
 from bench.measure import run_measured
 from bench.report import (
-    DEFAULT_REPORT,
     PARALLEL_JSON,
     PARALLEL_SLACK,
+    add_output_options,
     parallel_line,
-    rewrite_report,
+    write_outputs,
 )
 
 
@@ -70,10 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--json", type=Path, default=PARALLEL_JSON,
-                        help="where the figures go (default: bench/parallel_efficiency.json)")
-    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT,
-                        help="report to rewrite with them (default: docs/benchmarks.md)")
+    add_output_options(parser, PARALLEL_JSON)
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bsla-parallel-"))
     try:
@@ -81,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(parallel_line(result))
-    args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    rewrite_report(args.report)
+    write_outputs(args, result)
     return 0
 
 

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -251,6 +253,21 @@ def render(runs: list[Run]) -> str:
               "- PDF throughput: PDF pages read divided by the time of the PDF stage in the "
               "cold build."]
     return "\n".join(lines) + "\n"
+
+
+def add_output_options(parser: argparse.ArgumentParser, results: Path) -> None:
+    """The --json and --report options every bench script that rewrites the report takes."""
+    shown = results.relative_to(BENCH.parent).as_posix()
+    parser.add_argument("--json", type=Path, default=results,
+                        help=f"where the figures go (default: {shown})")
+    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT,
+                        help="report to rewrite with them (default: docs/benchmarks.md)")
+
+
+def write_outputs(args: argparse.Namespace, figures: Any) -> None:
+    """Save ``figures`` where --json says and rewrite the --report with them."""
+    args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    rewrite_report(args.report)
 
 
 def percent(value: float) -> str:
