@@ -59,3 +59,23 @@ def test_search_records_say_which_shown_texts_are_untranslated(project):
     assert meta(spanish, "spanish") == {}
     assert meta(english, "half") == {}
     assert meta(english, "spanish") == {"title_lang": "es", "summary_lang": "es"}
+
+
+def test_keyword_pages_group_by_the_keywords_each_page_shows(project):
+    project.resource("briefs/issue-briefs", "translated", title="Family guide",
+                     tags=["Family support"],
+                     extra="translations:\n  es:\n    title: Guía\n    tags: [Apoyo familiar]\n"
+                           "    reviewed: true\n")
+    project.resource("briefs/issue-briefs", "untranslated", title="Data", tags=["Data"])
+    project.resource("briefs/issue-briefs", "spanish", title="Guía", language="es",
+                     tags=["Datos"])
+    catalog = load_catalog(project.root, read_pdfs=False)
+    for lang, expected in (("es", {"translated": ["Apoyo familiar"], "untranslated": ["Data"],
+                                   "spanish": ["Datos"]}),
+                           ("en", {"translated": ["Family support"], "untranslated": ["Data"],
+                                   "spanish": ["Datos"]})):
+        _, templates = render_catalog(catalog, project.root, lang=lang)
+        for resource in catalog.resources:
+            # The keyword pages' shortcut agrees with what the resource's own page shows.
+            assert templates.shown_tags(resource) == templates.shown(resource).tags.value \
+                == expected[resource.id]

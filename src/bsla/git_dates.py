@@ -64,3 +64,18 @@ def last_commit_times(root: Path, paths: Iterable[str]) -> dict[str, dt.datetime
         # Newest first: the first time a path is seen is its last change.
         times.setdefault(path, when)
     return times
+
+
+def source_keys(paths: Iterable[Path], root: Path) -> list[str]:
+    """Each path as the keys above name it: relative to ``root``, POSIX; "" outside it.
+
+    String prefixes, not ``Path.relative_to``: the feed and OAI stages ask this
+    for every resource on each `serve` rebuild, and pathlib took a third of
+    their time (cProfile, 1,000 and 10,000 resources).
+    """
+    prefix = os.path.join(os.fspath(root), "")
+    keys = []
+    for path in paths:
+        text = os.fspath(path)
+        keys.append(text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else "")
+    return keys

@@ -105,6 +105,8 @@ def page_src_uri(first_src_uri: str, number: int) -> str:
     return f"{folder}page-{number}.md"
 
 
+# Every rebuild slugs every keyword of the catalog again (keyword pages, cards).
+@functools.lru_cache(maxsize=1 << 16)
 def tag_slug(tag: str) -> str:
     """A stable URL segment for a free keyword: accents folded, lowercase, hyphens."""
     folded = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode("ascii")

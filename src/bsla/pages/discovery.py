@@ -168,7 +168,7 @@ def tag_groups(resources: list[Resource], tags_of: Callable[[Resource], list[str
 
 def tag_pages(catalog: Catalog, templates: Templates) -> list[GeneratedPage]:
     label = templates.label
-    groups = tag_groups(catalog.resources, lambda r: templates.shown(r).tags.value)
+    groups = tag_groups(catalog.resources, templates.shown_tags)
     index_uri = tags_index_src_uri()
     # Keyword pages stay out of the navigation; only their index is in it.
     nav = yaml.safe_dump({"title": label("tags_title"), "nav": ["index.md"]},

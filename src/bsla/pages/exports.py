@@ -247,11 +247,15 @@ def citation_files(catalog: Catalog, templates: Templates) -> list[GeneratedPage
     """BibTeX and RIS files beside each resource page."""
     pages: list[GeneratedPage] = []
     for r in catalog.resources:
-        url = templates.urls.absolute(resource_src_uri(r.id))
-        pdf_url = templates.urls.absolute(pdf_src_uri(r.id)) if r.pdf is not None else None
-        bib, ris_text = templates.memo(f"cite-files:{r.id}", (r, url, pdf_url),
-                                       lambda: (bibtex(r, url), ris(r, url, pdf_url)))  # noqa: B023
-        pages.append(GeneratedPage(bibtex_src_uri(r.id), bib))
-        pages.append(GeneratedPage(ris_src_uri(r.id), ris_text))
+        # Addresses follow from the id and the site's URL, which the memo's context holds.
+        pages += templates.memo(f"cite-files:{r.id}", (r,),
+                                functools.partial(_citation_files, r, templates))
     return pages
+
+
+def _citation_files(r: Resource, templates: Templates) -> tuple[GeneratedPage, GeneratedPage]:
+    url = templates.urls.absolute(resource_src_uri(r.id))
+    pdf_url = templates.urls.absolute(pdf_src_uri(r.id)) if r.pdf is not None else None
+    return (GeneratedPage(bibtex_src_uri(r.id), bibtex(r, url)),
+            GeneratedPage(ris_src_uri(r.id), ris(r, url, pdf_url)))
 

@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from bsla.catalog import Catalog
 from bsla.clock import build_time
-from bsla.git_dates import first_commit_times
+from bsla.git_dates import first_commit_times, source_keys
 from bsla.pages.templates import Shown, Templates
 from bsla.schema import Resource
 from bsla.urls import DEFAULT_LANGUAGE, FEED, language_prefix, page_url, resource_folder
@@ -63,9 +63,8 @@ def entry_dates(catalog: Catalog, now: dt.datetime) -> dict[str, dt.datetime]:
     """Each resource's date in the feed, by resource id (see the module's docstring)."""
     committed = first_commit_times(catalog.root, catalog.taxonomy.content_roots())
     dates = {}
-    for r in catalog.resources:
-        source = r.source.relative_to(catalog.root).as_posix() \
-            if r.source.is_relative_to(catalog.root) else ""
+    sources = source_keys((r.source for r in catalog.resources), catalog.root)
+    for r, source in zip(catalog.resources, sources, strict=True):
         if r.added:
             dates[r.id] = _calendar_date(r.added)
         elif source in committed:

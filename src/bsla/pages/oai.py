@@ -22,13 +22,14 @@ is one ``oai_dc`` (simple Dublin Core) record built from the catalog.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from xml.sax.saxutils import escape, quoteattr
 
 from bsla.catalog import TAXONOMY_FILE, Catalog
 from bsla.clock import build_time
 from bsla.errors import WARNING, Problem
-from bsla.git_dates import last_commit_times
+from bsla.git_dates import last_commit_times, source_keys
 from bsla.pages.templates import Templates
 from bsla.schema import Resource
 from bsla.taxonomy import LANGUAGES, Taxonomy
@@ -168,33 +169,36 @@ def datestamps(catalog: Catalog) -> dict[str, str]:
     changed = last_commit_times(catalog.root, catalog.taxonomy.content_roots())
     today = _day(build_time())
     stamps = {}
-    for r in catalog.resources:
-        source = (r.source.relative_to(catalog.root).as_posix()
-                  if r.source.is_relative_to(catalog.root) else "")
+    sources = source_keys((r.source for r in catalog.resources), catalog.root)
+    for r, source in zip(catalog.resources, sources, strict=True):
         stamps[r.id] = _day(changed[source]) if source in changed else today
     return stamps
+
+
+def _record(catalog: Catalog, r: Resource, templates: Templates, stamp: str) -> str:
+    """One resource's <record> in oai.xml."""
+    page = _Addresses(templates).page(r.id)
+    return ("<oai:record><oai:header>"
+            "<oai:identifier>"
+            f"{escape(record_identifier(catalog.taxonomy, r.id, page))}</oai:identifier>"
+            f"<oai:datestamp>{stamp}</oai:datestamp></oai:header>"
+            f"<oai:metadata><oai_dc:dc xmlns:oai_dc={quoteattr(OAI_DC_NS)} "
+            f"xmlns:dc={quoteattr(DC_NS)}>"
+            + "".join(dublin_core(catalog, r, templates))
+            + "</oai_dc:dc></oai:metadata></oai:record>\n")
 
 
 def static_repository(catalog: Catalog, templates: Templates) -> str:
     """The whole oai.xml."""
     taxonomy = catalog.taxonomy
-    where = _Addresses(templates)
     own_url = templates.urls.absolute(OAI_XML)
     stamps = datestamps(catalog)
     earliest = min(stamps.values(), default=_day(build_time()))
-    records = []
-    for r in catalog.resources:
-        page = where.page(r.id)
-        records.append(
-            "<oai:record><oai:header>"
-            f"<oai:identifier>{escape(record_identifier(taxonomy, r.id, page))}</oai:identifier>"
-            f"<oai:datestamp>{stamps[r.id]}</oai:datestamp></oai:header>"
-            f"<oai:metadata><oai_dc:dc xmlns:oai_dc={quoteattr(OAI_DC_NS)} "
-            f"xmlns:dc={quoteattr(DC_NS)}>"
-            # A dev server rebuilds after every edit; unchanged records come from memory.
-            + templates.memo(f"oai:{r.id}", (r, tuple(e.id for e in catalog.editions(r))),
-                             lambda r=r: "".join(dublin_core(catalog, r, templates)))
-            + "</oai_dc:dc></oai:metadata></oai:record>\n")
+    # A dev server rebuilds after every edit; unchanged records come from memory.
+    records = [templates.memo(f"oai:{r.id}",
+                              (r, tuple(e.id for e in catalog.editions(r)), stamps[r.id]),
+                              functools.partial(_record, catalog, r, templates, stamps[r.id]))
+               for r in catalog.resources]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<Repository xmlns={quoteattr(STATIC_NS)} xmlns:oai={quoteattr(OAI_NS)} "

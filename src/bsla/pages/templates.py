@@ -192,22 +192,30 @@ class Templates:
         """The resource's translatable fields in this build's language, or marked as not."""
         own = resource.language == self.lang
         translation = None if own else resource.translations.get(self.lang)
-        fields: dict[str, ShownText] = {}
-        untranslated = False
-        for name in TRANSLATABLE:
-            original = getattr(resource, name)
-            translated = getattr(translation, name, None) if translation else None
-            if own or not original:
-                fields[name] = ShownText(original, resource.language, Markup(""))
-            elif translated:
-                value = list(translated) if name == "tags" else translated
-                fields[name] = ShownText(value, self.lang, Markup(""))
-            else:
-                untranslated = True
-                fields[name] = ShownText(original, resource.language,
-                                         Markup(' lang="{}"').format(resource.language))
+        fields = {name: self._shown_field(resource, name, translation, own)
+                  for name in TRANSLATABLE}
+        untranslated = any(field.attr for field in fields.values())
         return Shown(**fields, untranslated_from=resource.language if untranslated else None,
                      unreviewed=translation is not None and not translation.reviewed)
+
+    def shown_tags(self, resource: Resource) -> list[str]:
+        """The keywords ``shown`` gives, without the other fields (every keyword page
+        groups the whole catalog by them on each rebuild)."""
+        own = resource.language == self.lang
+        translation = None if own else resource.translations.get(self.lang)
+        return self._shown_field(resource, "tags", translation, own).value  # type: ignore[no-any-return]
+
+    def _shown_field(self, resource: Resource, name: str, translation: Any,
+                     own: bool) -> ShownText:
+        original = getattr(resource, name)
+        translated = getattr(translation, name, None) if translation else None
+        if own or not original:
+            return ShownText(original, resource.language, Markup(""))
+        if translated:
+            return ShownText(list(translated) if name == "tags" else translated, self.lang,
+                             Markup(""))
+        return ShownText(original, resource.language,
+                         Markup(' lang="{}"').format(resource.language))
 
     def term(self, vocabulary: str, term_id: str) -> Any:
         return self.taxonomy.vocabulary(vocabulary)[term_id]
