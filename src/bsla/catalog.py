@@ -47,6 +47,7 @@ class Catalog:
                 self._placed[resource.collection.id].append(resource)
         # (id, limit) -> the ids of its related resources, best first.
         self._related_ids: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._inputs: dict[str, tuple[Resource, tuple[Any, ...]]] | None = None
         self._withdrawn = {r.id for r in self.resources if r.status == "withdrawn"}
         self._translations: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources:
@@ -101,16 +102,22 @@ class Catalog:
         the ones naming a changed resource are worked out again. Returns how
         many lists were taken over.
         """
-        mine = {r.id: _related_inputs(r) for r in self.resources}
-        theirs = {r.id: _related_inputs(r) for r in previous.resources}
-        changed = {rid for rid, inputs in mine.items() if theirs.get(rid) != inputs}
-        changed |= theirs.keys() - mine.keys()
+        theirs = previous._related_input_map()
+        # A resource taken unchanged from the previous load is the same object
+        # (bsla.catalog._unchanged_resource): its inputs are the ones known.
+        self._inputs = {r.id: (r, known[1] if known is not None and known[0] is r
+                               else _related_inputs(r))
+                        for r in self.resources for known in [theirs.get(r.id)]}
+        mine = {rid: inputs for rid, (_, inputs) in self._inputs.items()}
+        theirs_inputs = {rid: inputs for rid, (_, inputs) in theirs.items()}
+        changed = {rid for rid, inputs in mine.items() if theirs_inputs.get(rid) != inputs}
+        changed |= theirs_inputs.keys() - mine.keys()
         affected = set(changed)
         if changed:
             ids, term_bits = self._term_bits()
             reach = 0
             for rid in changed:
-                for inputs in (mine.get(rid), theirs.get(rid)):
+                for inputs in (mine.get(rid), theirs_inputs.get(rid)):
                     for term in inputs[2] if inputs else ():
                         reach |= term_bits.get(term, 0)
             while reach:
@@ -125,6 +132,12 @@ class Catalog:
                 taken += 1
         return taken
 
+
+    def _related_input_map(self) -> dict[str, tuple[Resource, tuple[Any, ...]]]:
+        """Each resource by id, with what decides its related items (``_related_inputs``)."""
+        if self._inputs is None:
+            self._inputs = {r.id: (r, _related_inputs(r)) for r in self.resources}
+        return self._inputs
 
     def _best_matches(self, resource: Resource, taken: set[str], count: int) -> list[str]:
         """Ids of the ``count`` best-scoring other resources, best first, ties by id.

@@ -123,6 +123,15 @@ def search_page(catalog: Catalog, templates: Templates) -> GeneratedPage:
     script_labels = {key: label(key) for key in SCRIPT_LABELS}
     script_labels.update({f"facet_{f.id}": block.legend for f, block in zip(FACETS, facets,
                                                                               strict=True)})
+    # Rendered again only when a count changed (bsla.memo): every preview rebuild
+    # computes the counts, few edits change them.
+    return templates.memo("search", (facets,), functools.partial(
+        _search_page, templates, facets, script_labels))
+
+
+def _search_page(templates: Templates, facets: list[FacetBlock],
+                 script_labels: dict[str, str]) -> GeneratedPage:
+    label = templates.label
     content = templates.render(
         "search.md.j2",
         facets=facets,
@@ -138,9 +147,14 @@ def search_page(catalog: Catalog, templates: Templates) -> GeneratedPage:
 
 
 def matrix_page(catalog: Catalog, templates: Templates) -> GeneratedPage:
+    tables = matrix_tables(catalog, templates)
+    return templates.memo("matrix", (tables,), functools.partial(_matrix_page, templates, tables))
+
+
+def _matrix_page(templates: Templates, tables: list[MatrixTable]) -> GeneratedPage:
     content = templates.render(
         "matrix.md.j2",
-        tables=matrix_tables(catalog, templates),
+        tables=tables,
         href=templates.href_from(MATRIX_SRC_URI),
         title_meta=front_matter_text(templates.label("matrix_title")),
     )
@@ -173,14 +187,16 @@ def tag_pages(catalog: Catalog, templates: Templates) -> list[GeneratedPage]:
     # Keyword pages stay out of the navigation; only their index is in it.
     nav = yaml.safe_dump({"title": label("tags_title"), "nav": ["index.md"]},
                          allow_unicode=True, sort_keys=False)
+    listed = [(name, tag_src_uri(name), len(items)) for name, items in groups.values()]
     pages = [GeneratedPage(f"{TAGS_DIR}/{NAV_FILE}", nav), GeneratedPage(
         index_uri,
-        templates.render(
+        templates.memo("tags", (listed,), functools.partial(
+            templates.render,
             "tags.md.j2",
-            tags=[(name, tag_src_uri(name), len(items)) for name, items in groups.values()],
+            tags=listed,
             href=templates.href_from(index_uri),
             title_meta=front_matter_text(label("tags_title")),
-        ),
+        )),
     )]
     size = catalog.taxonomy.listing_page_size
     for name, items in groups.values():
