@@ -81,6 +81,38 @@ def test_a_rebuild_in_the_same_process_shows_every_edit(project, serving, monkey
     assert "Zz " in relabelled["resources/brief/index.md"]
 
 
+def test_what_a_related_item_shows_decides_whether_its_lister_is_rendered_again(
+        project, serving, monkeypatch):
+    calls = []
+    original = bsla.pages.resources._resource_page
+    monkeypatch.setattr(bsla.pages.resources, "_resource_page",
+                        lambda templates, r, *a: calls.append(r.id) or original(templates, r, *a))
+    flyer = project.resource("compendium/outreach-engagement", "flyer", tags="[outreach]",
+                             title="Flyer", summary="Old summary.")
+    project.resource("briefs/issue-briefs", "brief", tags="[outreach]", title="Brief")
+    _pages(project)
+
+    def edit(old, new):
+        flyer.write_text(flyer.read_text("utf-8").replace(old, new), encoding="utf-8")
+        calls.clear()
+        return _pages(project)
+
+    # Its summary is not on the page that lists it: only its own page is rendered.
+    after = edit("Old summary.", "New summary.")
+    assert calls == ["flyer"]
+    assert "New summary." in after["compendium/outreach-engagement.md"]  # its card shows it
+    # Its type and its title in another language are.
+    edit("type: toolkit", "type: tool")
+    assert sorted(calls) == ["brief", "flyer"]
+    flyer.write_text(flyer.read_text("utf-8") + "translations:\n  es:\n    title: Volante\n"
+                     "    reviewed: true\n", encoding="utf-8")
+    calls.clear()
+    catalog = load_catalog(project.root, read_pdfs=False)
+    site, _ = render_catalog(catalog, project.root, lang="es")
+    assert sorted(calls) == ["brief", "flyer"]
+    assert "Volante" in {p.src_uri: p.content for p in site.pages}["resources/brief/index.md"]
+
+
 def test_a_replaced_or_removed_pdf_is_seen_by_the_next_load(project):
     """Unchanged resources are reused between loads; their PDFs are still checked each time."""
     from bsla.errors import LibraryError

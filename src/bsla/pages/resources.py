@@ -38,8 +38,13 @@ def resource_page(catalog: Catalog, templates: Templates, resource: Resource) ->
     related = catalog.related(resource)
     original = catalog.by_id.get(resource.translation_of or "")
     editions = catalog.editions(resource)
+    # Of a related resource the page shows only its linked title and its type
+    # (resource.md.j2): a summary edit no longer renders again the pages that
+    # list it (a dozen per edit, bench/ catalogs).
+    related_shown = tuple((other.id, other.title, other.language, other.translations, other.type)
+                          for other in related)
     return templates.memo(  # type: ignore[no-any-return]
-        f"page:{resource.id}", (resource, related, original, editions),
+        f"page:{resource.id}", (resource, related_shown, original, editions),
         lambda: _resource_page(templates, resource, related, original, editions))
 
 
