@@ -32,6 +32,17 @@ def test_memo_context_is_canonical_while_equal():
     assert memo.context(("es", {"a": "b"})) is not first
 
 
+def test_each_language_keeps_its_canonical_context_while_they_take_turns():
+    """A site's languages render in turn; each must find its own context object again, or
+    every lookup compares labels and taxonomy field by field."""
+    memo = RenderMemo()
+    english = memo.context(("en", {"label": "Home"}))
+    spanish = memo.context(("es", {"label": "Inicio"}))
+    assert memo.context(("en", {"label": "Home"})) is english
+    assert memo.context(("es", {"label": "Inicio"})) is spanish
+    assert memo.context(("en", {"label": "Start"})) is not english  # an edited label is new
+
+
 def _pages(project):
     catalog = load_catalog(project.root, read_pdfs=False)
     site, _ = render_catalog(catalog, project.root)
