@@ -139,7 +139,9 @@ def time_edits(root: Path, resources: list[SyntheticResource], server: Server,
                 timed(kind, page, began,
                       lambda s, b, t=token: s == 200 and f"kw {t}".encode() in b)
             elif kind == "new resource":
-                number = 10 ** width - 1 - index
+                # A catalog an earlier run edited (--root) keeps the resources it added.
+                number = next(n for n in range(10 ** width - 1 - index, 0, -1)
+                              if not any(root.glob(f"*/*/synthetic-resource-{n}.yml")))
                 new = replace(target, number=number, id=f"synthetic-resource-{number}",
                               title=f"Synthetic resource {number}: new {token}",
                               related=[], translation_of=None)
