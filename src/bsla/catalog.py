@@ -132,7 +132,6 @@ class Catalog:
                 taken += 1
         return taken
 
-
     def _related_input_map(self) -> dict[str, tuple[Resource, tuple[Any, ...]]]:
         """Each resource by id, with what decides its related items (``_related_inputs``)."""
         if self._inputs is None:

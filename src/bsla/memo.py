@@ -56,8 +56,9 @@ class RenderMemo:
         One canonical object per context seen lately, not only the last: the
         languages of a site take turns, and with one slot each language's
         renderer brought a new object, so every lookup compared the labels and
-        the taxonomy field by field (half the engine's rebuild time at 10,000
-        resources in two languages, cProfile).
+        the taxonomy field by field: resource pages, citation files and <head>
+        parts took 3 to 10 times as long to come from memory (bench/ catalog of
+        1,000 resources, in-process timing).
         """
         with self._lock:
             for known in self._contexts:
