@@ -77,3 +77,27 @@ def test_files_a_build_did_not_use_are_forgotten(config_for):
     kept.end_build()  # a build without that page
     kept.begin_build(config)
     assert _get(kept, config) is not first
+
+
+def test_a_cache_file_is_modified_exactly_when_mkdocs_would_say_so(config_for, tmp_path):
+    import os
+
+    from mkdocs.structure.files import File
+
+    config = config_for()
+    source = tmp_path / "cache" / "a.md"
+    source.parent.mkdir()
+    source.write_text("# A", encoding="utf-8")
+    ours = CacheLinkedFile.generated(config, "a/index.md", abs_src_path=str(source))
+    theirs = File.generated(config, "a/index.md", abs_src_path=str(source))
+    output = Path(ours.abs_dest_path)
+    assert ours.is_modified() is theirs.is_modified() is True  # no output yet
+    output.parent.mkdir(parents=True)
+    output.write_text("<h1>A</h1>", encoding="utf-8")
+    os.utime(source, (1_000, 1_000))
+    assert ours.is_modified() is theirs.is_modified() is False  # output newer than source
+    os.utime(output, (500, 500))
+    assert ours.is_modified() is theirs.is_modified() is True  # output older
+    output.unlink()
+    output.mkdir()
+    assert ours.is_modified() is theirs.is_modified() is True  # a folder is no output
