@@ -201,7 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.root is not None:
         root = args.root.resolve()
         n = sum(1 for _ in root.glob("*/*/*.yml")) + sum(1 for _ in root.glob("*/*/*/*.yml"))
-        resources = [r for r in plan_resources(n, SEED) if resource_yaml_path(root, r).exists()]
+        # Ids are as wide as the catalog was generated (bench.generate); edits by an
+        # earlier run may have left fewer resources than that width stands for.
+        width = max((len(p.stem.rsplit("-", 1)[1]) for p in root.glob("*/*/*.yml")), default=4)
+        planned = n if len(str(n)) >= width else 10 ** (width - 1)
+        resources = [r for r in plan_resources(planned, SEED)
+                     if resource_yaml_path(root, r).exists()]
     else:
         work = args.work_dir or Path(tempfile.mkdtemp(prefix="bsla-previews-"))
         root = work / "library"
