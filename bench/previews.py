@@ -207,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         planned = n if len(str(n)) >= width else 10 ** (width - 1)
         resources = [r for r in plan_resources(planned, SEED)
                      if resource_yaml_path(root, r).exists()]
+        # Reported under the size it was generated at, beside the earlier runs of that size.
+        n = planned
     else:
         work = args.work_dir or Path(tempfile.mkdtemp(prefix="bsla-previews-"))
         root = work / "library"
