@@ -108,17 +108,17 @@ class Catalog:
         self._inputs = {r.id: (r, known[1] if known is not None and known[0] is r
                                else _related_inputs(r))
                         for r in self.resources for known in [theirs.get(r.id)]}
-        mine = {rid: inputs for rid, (_, inputs) in self._inputs.items()}
-        theirs_inputs = {rid: inputs for rid, (_, inputs) in theirs.items()}
-        changed = {rid for rid, inputs in mine.items() if theirs_inputs.get(rid) != inputs}
-        changed |= theirs_inputs.keys() - mine.keys()
+        mine = self._inputs
+        changed = {rid for rid, (_, inputs) in mine.items()
+                   if rid not in theirs or theirs[rid][1] != inputs}
+        changed |= theirs.keys() - mine.keys()
         affected = set(changed)
         if changed:
             ids, term_bits = self._term_bits()
             reach = 0
             for rid in changed:
-                for inputs in (mine.get(rid), theirs_inputs.get(rid)):
-                    for term in inputs[2] if inputs else ():
+                for known in (mine.get(rid), theirs.get(rid)):
+                    for term in known[1][2] if known else ():
                         reach |= term_bits.get(term, 0)
             while reach:
                 lowest = reach & -reach

@@ -111,7 +111,7 @@ def write_generated(pages: Iterable[GeneratedPage],
             unchanged = known[0] == page.content
         else:
             try:
-                unchanged = stamp is not None and _read_bytes(key) == page.content.encode()
+                unchanged = stamp is not None and Path(key).read_bytes() == page.content.encode()
             except OSError:
                 unchanged = False
         if not unchanged:
@@ -124,11 +124,6 @@ def write_generated(pages: Iterable[GeneratedPage],
         _written[key] = (page.content, stamp)
         written.append((page, key))
     return written
-
-
-def _read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 # Generated files by path: the text last written or found there, and the file's
