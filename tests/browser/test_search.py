@@ -309,7 +309,10 @@ def test_listings_list_everything_without_javascript(browser, library):
         following = tab.locator("a[rel=next]")
         if following.count() == 0:
             break
-        following.click()
+        # Read the next page only once it has loaded: on a busy machine the cards
+        # were read while the click's navigation was still under way.
+        with tab.expect_navigation(wait_until="load"):
+            following.click()
     expected = [r.id for r in catalog.in_placement("outreach-engagement")]
     assert len(expected) > PAGE_SIZE
     assert seen == expected
