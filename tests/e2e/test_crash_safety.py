@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from pagefind.service import get_executable
 
 from bsla.build_lock import acquire_build_lock, release_build_lock
 from tests.conftest import REPO, Project
@@ -120,7 +121,30 @@ def _when_a_pdf_worker_runs(process: subprocess.Popen[str], root: Path) -> bool:
 
 
 def _when_pagefind_runs(process: subprocess.Popen[str], root: Path) -> bool:
-    return any("pagefind" in " ".join(_cmdline(child)) for child in _children(process))
+    return (root.parent / PAGEFIND_STARTED).exists()
+
+
+# Pagefind indexes a library this small in a fraction of a second, beside
+# MkDocs: a watcher scanning the build's processes missed it once in CI on a
+# busy machine. Pagefind's package runs the program PAGEFIND_BINARY_PATH names,
+# so this stand-in marks that the indexing has begun and holds it for a moment
+# before it becomes the real program: the kill lands inside that stage every time.
+PAGEFIND_STARTED = ".pagefind-started"
+_PAGEFIND_STAND_IN = """#!/bin/sh
+: > "{marker}"
+sleep 2
+exec "{real}" "$@"
+"""
+
+
+def _pagefind_stand_in(where: Path, root: Path) -> dict[str, str]:
+    real = get_executable()
+    assert real is not None, "Pagefind's program is not installed"
+    stand_in = where / "pagefind-stand-in"
+    stand_in.write_text(_PAGEFIND_STAND_IN.format(marker=root.parent / PAGEFIND_STARTED, real=real),
+                        encoding="utf-8")
+    stand_in.chmod(0o755)
+    return {"PAGEFIND_BINARY_PATH": str(stand_in)}
 
 
 def _when_pages_are_being_written(process: subprocess.Popen[str], root: Path) -> bool:
@@ -188,7 +212,9 @@ def test_sigkill_leaves_a_whole_site_and_the_next_build_equals_a_clean_one(
     clean_reference = versions[2]
 
     if moment in WATCHED:
-        process = subprocess.Popen([*BUILD_SITE, "build"], cwd=root, env=ENV,
+        extra = (_pagefind_stand_in(tmp_path, root)
+                 if WATCHED[moment] is _when_pagefind_runs else {})
+        process = subprocess.Popen([*BUILD_SITE, "build"], cwd=root, env={**ENV, **extra},
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True, text=True)
         deadline = time.monotonic() + 120
