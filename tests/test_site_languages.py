@@ -10,7 +10,15 @@ import pytest
 from bsla.catalog import load_catalog
 from bsla.pages.metadata import head_html
 from bsla.search.records import record_html
-from bsla.urls import CATALOG_CSV, CATALOG_JSON, CATALOG_SCHEMA, FEED, HOME_SRC_URI, RESOURCE_SCHEMA
+from bsla.urls import (
+    CATALOG_CSV,
+    CATALOG_JSON,
+    CATALOG_SCHEMA,
+    FEED,
+    HOME_SRC_URI,
+    RESOURCE_SCHEMA,
+    resource_src_uri,
+)
 from tests.conftest import render_catalog
 
 LANGUAGE_NEUTRAL = {CATALOG_JSON, CATALOG_CSV, CATALOG_SCHEMA, RESOURCE_SCHEMA}
@@ -38,6 +46,31 @@ def test_the_spanish_site_offers_the_one_set_of_exports(project, site_url, expec
     [dataset] = data["dataset"]
     assert [d["contentUrl"] for d in dataset["distribution"]] == [
         expected + CATALOG_JSON, expected + CATALOG_CSV]
+
+
+@pytest.mark.parametrize(("site_url", "english_root", "spanish_root"), [
+    (None, "/", "/es/"),
+    ("https://a.example/x/", "https://a.example/x/", "https://a.example/x/es/")])
+def test_each_language_describes_its_own_pages_in_its_metadata(project, site_url,
+                                                                english_root, spanish_root):
+    # Without a public address too: the Spanish pages' JSON-LD once named the
+    # English pages there.
+    project.resource("briefs/issue-briefs", "one", title="One")
+    catalog = load_catalog(project.root, read_pdfs=False)
+    for lang, url, root in (("en", site_url, english_root),
+                            ("es", site_url and site_url + "es/", spanish_root)):
+        _, templates = render_catalog(catalog, project.root, site_url=url, lang=lang)
+        heads = head_html(catalog, templates)
+        described = _data_catalog(heads[resource_src_uri("one")])
+        assert described["url"] == root + "resources/one/"
+        assert described["isPartOf"]["url"] == root + "issue-briefs/"
+        home = _data_catalog(heads[HOME_SRC_URI])
+        assert home["url"] == root
+        assert home["hasPart"] and all(part["url"].startswith(root) and part["url"] != root
+                                       for part in home["hasPart"])
+        # The exports are the main site's alone, whichever site links them.
+        [dataset] = home["dataset"]
+        assert dataset["distribution"][0]["contentUrl"] == english_root + CATALOG_JSON
 
 
 def test_search_records_say_which_shown_texts_are_untranslated(project):

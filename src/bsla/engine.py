@@ -55,7 +55,7 @@ class BuildState:
 def make_templates(catalog: Catalog, labels: LabelTexts, *, use_directory_urls: bool = True,
                    site_url: str | None = None, lang: str = DEFAULT_LANGUAGE) -> Templates:
     return Templates(catalog.taxonomy, labels, lang=lang,
-                     urls=SiteUrls(use_directory_urls, site_url))
+                     urls=SiteUrls(use_directory_urls, site_url, lang))
 
 
 def export_texts(catalog: Catalog, templates: Templates) -> dict[str, str]:

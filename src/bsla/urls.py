@@ -187,12 +187,26 @@ def url_between(from_src_uri: str, to_src_uri: str, use_directory_urls: bool) ->
     return relative
 
 
+# The site's main language: its pages sit at the root, the others' under /<code>/.
+DEFAULT_LANGUAGE = "en"
+
+
+def language_prefix(lang: str) -> str:
+    """The folder a language's site lives in, below the main site ('' for the main language)."""
+    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+
+
 @dataclass(frozen=True)
 class SiteUrls:
-    """Addresses in one build: its URL style and, when known, the site's public address."""
+    """Addresses in one language's site: its URL style and, when known, its public address.
+
+    Without a public address, public URLs start at the server's root, where
+    the main language's site is; the others' sites are in their own folders.
+    """
 
     use_directory_urls: bool = True
     site_url: str | None = None
+    lang: str = DEFAULT_LANGUAGE
 
     def __post_init__(self) -> None:
         if self.site_url:
@@ -205,8 +219,20 @@ class SiteUrls:
         return self.rooted(page_url(src_uri, self.use_directory_urls))
 
     def rooted(self, path: str) -> str:
-        """A site-relative path as a public URL (absolute with site_url, else from the root)."""
-        return (self.site_url or "/") + path
+        """A path in this language's site as a public URL (absolute with site_url)."""
+        return (self.site_url or "/" + language_prefix(self.lang)) + path
+
+    def main_rooted(self, path: str) -> str:
+        """A path in the main language's site as a public URL (absolute with site_url)."""
+        return self._main_root() + path
+
+    def _main_root(self) -> str:
+        if not self.site_url:
+            return "/"
+        # A language's site_url is the main one's plus the language's folder.
+        own = language_prefix(self.lang)
+        return self.site_url[: -len(own)] if own and self.site_url.endswith(own) \
+            else self.site_url
 
     def between(self, from_src_uri: str, to_src_uri: str) -> str:
         return url_between(from_src_uri, to_src_uri, self.use_directory_urls)
@@ -220,28 +246,22 @@ class SiteUrls:
 
         return href
 
-    def in_language(self, src_uri: str, lang: str,
-                    other: str) -> tuple[str, str | None, bool]:
-        """Where the page ``src_uri`` of the site in ``lang`` stands in the site in ``other``.
+    def in_language(self, src_uri: str, other: str) -> tuple[str, str | None, bool]:
+        """Where the page ``src_uri`` of this language's site stands in the site in ``other``.
 
         A relative link from the page to its counterpart (the languages' sites
         sit side by side: the main one at the root, each other one in its own
         folder), the counterpart's absolute URL when the site's public address
         is known, and whether it is the same page (see ``counterpart``).
         """
-        counterpart, same = self.counterpart(src_uri, lang, other)
-        here = language_prefix(lang) + page_url(src_uri, self.use_directory_urls)
+        counterpart, same = self.counterpart(src_uri, self.lang, other)
+        here = language_prefix(self.lang) + page_url(src_uri, self.use_directory_urls)
         there = language_prefix(other) + page_url(counterpart, self.use_directory_urls)
         base = here if here == "" or here.endswith("/") else posixpath.dirname(here)
         relative = _relative_path(there, base)
         if (there == "" or there.endswith("/")) and not relative.endswith("/"):
             relative += "/"
-        absolute = None
-        if self.site_url:
-            own = language_prefix(lang)
-            main = self.site_url[: -len(own)] if own and self.site_url.endswith(own) \
-                else self.site_url
-            absolute = main + there
+        absolute = self._main_root() + there if self.site_url else None
         return relative, absolute, same
 
     @staticmethod
@@ -263,15 +283,6 @@ class SiteUrls:
 
 
 CACHE_DIR = ".cache/bsla"
-# The site's main language: its pages sit at the root, the others' under /<code>/.
-DEFAULT_LANGUAGE = "en"
-
-
-def language_prefix(lang: str) -> str:
-    """The folder a language's site lives in, below the main site ('' for the main language)."""
-    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
-
-
 @dataclass(frozen=True)
 class CachePaths:
     """The engine's cache folders under a project root (kept between builds and runs).

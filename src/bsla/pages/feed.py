@@ -27,7 +27,7 @@ from bsla.clock import build_time
 from bsla.git_dates import first_commit_times, source_keys
 from bsla.pages.templates import Shown, Templates
 from bsla.schema import Resource
-from bsla.urls import DEFAULT_LANGUAGE, FEED, language_prefix, page_url, resource_folder
+from bsla.urls import DEFAULT_LANGUAGE, FEED, language_prefix, resource_folder
 
 UrlFor = Callable[[str], str]
 ATOM_TIME = "%Y-%m-%dT%H:%M:%SZ"
@@ -124,20 +124,7 @@ def atom_feed(catalog: Catalog, url_for: UrlFor, *, title: str, subtitle: str = 
             f"<updated>{updated.strftime(ATOM_TIME)}</updated>" + "".join(entries) + "</feed>\n")
 
 
-def feed_url_for(templates: Templates) -> UrlFor:
-    """Public URLs of the pages of the site in ``templates.lang``, for its feed.
-
-    Without the site's public address, URLs start at the server's root, where
-    the main language's site is: the others' pages are in their own folder.
-    """
-    urls = templates.urls
-    if urls.site_url:
-        return urls.absolute
-    prefix = language_prefix(templates.lang)
-    return lambda src_uri: urls.rooted(prefix + page_url(src_uri, urls.use_directory_urls))
-
-
 def feed_text(catalog: Catalog, templates: Templates) -> str:
-    return atom_feed(catalog, feed_url_for(templates), title=templates.label("site_title"),
+    return atom_feed(catalog, templates.urls.absolute, title=templates.label("site_title"),
                      subtitle=templates.label("feed_subtitle"), lang=templates.lang,
                      shown=templates.shown)

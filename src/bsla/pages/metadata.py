@@ -20,7 +20,6 @@ from bsla.schema import Resource
 from bsla.urls import (
     CATALOG_CSV,
     CATALOG_JSON,
-    DEFAULT_LANGUAGE,
     HOME_SRC_URI,
     listing_src_uri,
     page_url,
@@ -194,5 +193,4 @@ def head_html(catalog: Catalog, templates: Templates) -> dict[str, Markup]:
 
 def main_site_url(templates: Templates, name: str) -> str:
     """The public URL of the file ``name`` of the main language's site (an export)."""
-    _, absolute, _ = templates.urls.in_language(name, templates.lang, DEFAULT_LANGUAGE)
-    return absolute or templates.urls.rooted(name)
+    return templates.urls.main_rooted(name)

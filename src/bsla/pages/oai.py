@@ -112,7 +112,7 @@ class _Addresses:
 
     def page(self, resource_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
         path = page_url(resource_src_uri(resource_id), self.urls.use_directory_urls)
-        return self.urls.rooted(language_prefix(lang) + path)
+        return self.urls.main_rooted(language_prefix(lang) + path)
 
     def pdf(self, resource_id: str) -> str:
         return self.urls.absolute(pdf_src_uri(resource_id))

@@ -9,6 +9,7 @@ which pages exist.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 from collections.abc import Callable
@@ -146,7 +147,8 @@ class Templates:
         self.taxonomy = taxonomy
         self.lang = lang
         self.label = Labels(labels, lang)
-        self.urls = urls if urls is not None else SiteUrls()
+        # The addresses are this language's site's, whatever language they were made for.
+        self.urls = dataclasses.replace(urls or SiteUrls(), lang=lang)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -183,7 +185,7 @@ class Templates:
         names = self.taxonomy.vocabulary("languages")
         alternates = []
         for lang in languages:
-            href, url, same = self.urls.in_language(src_uri, self.lang, lang)
+            href, url, same = self.urls.in_language(src_uri, lang)
             name = names[lang].label_in(lang) if lang in names else lang
             alternates.append(Alternate(lang, name, href, url, lang == self.lang, same))
         return alternates
