@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -75,6 +76,24 @@ def test_the_wacz_replays_a_resource_page_its_pdf_and_the_search_page(packages):
     assert "A Deposited Brief" in by_url[page]["title"]
     assert "Summary of" in by_url[page]["text"]
     assert f"{SITE_URL}search/" in by_url
+
+
+def test_one_site_packaged_twice_gives_the_same_wacz_bytes(packages):
+    project, _, _ = packages
+    archives = []
+    for attempt in range(2):
+        if attempt:
+            time.sleep(2.1)  # past the zip format's 2-second clock, so a stamped "now" differs
+        archive = project.root.parent / f"again-{attempt}.wacz"
+        packaged = run([*BUILD_SITE, "package", "--wacz", str(archive)], project.root,
+                       SITE_URL=SITE_URL, SOURCE_DATE_EPOCH="1767225600")
+        assert packaged.returncode == 0, packaged.stderr
+        assert "the WACZ validation passed" in packaged.stdout
+        archives.append(archive)
+    assert archives[0].read_bytes() == archives[1].read_bytes()
+    with zipfile.ZipFile(archives[0]) as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+        assert json.loads(archive.read("datapackage.json"))["created"] == "2026-01-01T00:00:00Z"
 
 
 def test_the_bag_validates_with_bagit_and_holds_the_offline_site(packages):

@@ -7,7 +7,9 @@ folder's ``index.html`` recorded at the folder's address, as a static host serve
 it. A pages list (``pages/pages.jsonl``) gives every HTML page's title and text, so
 ReplayWeb.page lists the pages and searches their text. The ``wacz`` package
 writes the WACZ from the WARC and the list (indexes, datapackage.json with the
-hash of every file) and validates it before it is moved into place.
+hash of every file); every time in it is then set to the build's (it stamps the
+current one), so one site packaged twice gives the same bytes, and it is
+validated before it is moved into place.
 
 The site's address is required: an archive is a copy of a site at its address,
 and there is no honest default. The site must have been built with the same
@@ -17,12 +19,16 @@ address (its catalog.json says which), or its absolute links would lead elsewher
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import io
 import json
 import mimetypes
 import os
+import shutil
 import tempfile
 import uuid
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -34,7 +40,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from bsla.catalog import load_catalog
-from bsla.clock import build_time
+from bsla.clock import build_time, pin_build_time
 from bsla.labels import load_labels
 from bsla.package.source import refuse, render_text
 from bsla.urls import CATALOG_JSON, CachePaths
@@ -164,9 +170,9 @@ def page_entry(url: str, path: Path, ts: str) -> dict[str, str]:
             "title": title or url, "text": text}
 
 
-def write_warc(site_dir: Path, site_url: str, warc_path: Path) -> tuple[int, list[dict]]:
-    """One response record per file; returns the count and the HTML pages' entries."""
-    moment = build_time()
+def write_warc(site_dir: Path, site_url: str, warc_path: Path,
+               moment: dt.datetime) -> tuple[int, list[dict]]:
+    """One response record per file, dated ``moment``; the count and the HTML pages' entries."""
     warc_date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     pages = []
     count = 0
@@ -198,6 +204,45 @@ def _run_wacz(args: list[str]) -> tuple[int, str]:
     with contextlib.redirect_stdout(output):
         code = wacz_main(args)
     return code or 0, output.getvalue()
+
+
+# The earliest time a zip entry can carry.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# Entries hold files, readable by all: not whatever the packaging machine's umask gave.
+_ENTRY_MODE = 0o100644 << 16
+DATAPACKAGE = "datapackage.json"
+DATAPACKAGE_DIGEST = "datapackage-digest.json"
+
+
+def pin_archive_times(path: Path, moment: dt.datetime) -> None:
+    """Rewrite the WACZ at ``path`` with every time in it set to ``moment``.
+
+    The wacz package stamps the time it runs on each zip entry and as
+    datapackage.json's ``created`` (whose hash datapackage-digest.json holds).
+    The build time (SOURCE_DATE_EPOCH, see bsla/clock.py) goes in their place.
+    """
+    created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    date_time = max(tuple(moment.timetuple()[:6]), _ZIP_EPOCH)
+    pinned = path.with_name(f".{path.name}.pinned")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(pinned, "w") as target:
+        package = json.loads(source.read(DATAPACKAGE))
+        package["created"] = created
+        package_bytes = json.dumps(package, indent=2).encode("utf-8")
+        digest = json.loads(source.read(DATAPACKAGE_DIGEST))
+        digest["hash"] = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
+        rewritten = {DATAPACKAGE: package_bytes,
+                     DATAPACKAGE_DIGEST: json.dumps(digest, indent=2).encode("utf-8")}
+        for entry in source.infolist():
+            copy = zipfile.ZipInfo(entry.filename, date_time)
+            copy.compress_type = entry.compress_type
+            copy.external_attr = _ENTRY_MODE
+            if entry.filename in rewritten:
+                target.writestr(copy, rewritten[entry.filename])
+                continue
+            with source.open(entry) as data, target.open(
+                    copy, "w", force_zip64=entry.file_size >= zipfile.ZIP64_LIMIT) as out:
+                shutil.copyfileobj(data, out, 1 << 20)
+    os.replace(pinned, path)
 
 
 def validate_wacz(path: Path) -> tuple[bool, str]:
@@ -240,7 +285,9 @@ def write_wacz(root: Path, site_dir: Path, target: Path, *,
     with tempfile.TemporaryDirectory(prefix=f".{target.name}.", dir=target.parent) as work:
         work_dir = Path(work)
         warc = work_dir / WARC_NAME
-        records, pages = write_warc(site_dir, site_url, warc)
+        pin_build_time(root)  # as a build does: the last commit's time, unless set
+        moment = build_time()
+        records, pages = write_warc(site_dir, site_url, warc, moment)
         pages_file = work_dir / PAGES_NAME
         pages_file.write_text("".join(pages_document(pages, title)), encoding="utf-8")
         partial = work_dir / target.name
@@ -250,6 +297,7 @@ def write_wacz(root: Path, site_dir: Path, target: Path, *,
         if code != 0:
             raise refuse(target, "the wacz package could not write the archive",
                          " ".join(output.split())[-500:])
+        pin_archive_times(partial, moment)
         ok, output = validate_wacz(partial)
         if not ok:
             raise refuse(target, "the written archive failed the WACZ validation",
