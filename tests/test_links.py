@@ -27,7 +27,10 @@ def test_broken_links_anchors_and_orphans(tmp_path):
           '<a href="https://example.org/">ext</a> <img src="logo.png">'
           '<a href="../outside.html">up</a> <a href="resources/a">folder</a>')
     write(tmp_path / "outside.html", "a real file, but not part of the site")
-    write(site / "resources/a/index.html", '<h2 id="cite">Cite</h2><a href="../../">home</a>')
+    # Anchors in the page itself, by fragment alone or by the page's own address.
+    write(site / "resources/a/index.html", '<h2 id="cite">Cite</h2><a href="../../">home</a>'
+          '<a href="#cite">top</a> <a href="#gone">gone</a> <a href="./#cite">self</a>'
+          '<a href="./#lost">self, lost</a>')
     write(site / "resources/b/index.html", "<p>nobody links here</p>")
     write(site / "resources/old/index.html", '<meta http-equiv="refresh" content="0; url=../a/">'
           '<a href="../a/">a</a>')
@@ -38,6 +41,10 @@ def test_broken_links_anchors_and_orphans(tmp_path):
         ("index.html", "broken-link", "links to '../outside.html', which is not in the site"),
         ("index.html", "broken-anchor",
          "links to '#nope' in 'resources/a/#nope', but that anchor does not exist"),
+        ("resources/a/index.html", "broken-anchor",
+         "links to '#gone' in '#gone', but that anchor does not exist"),
+        ("resources/a/index.html", "broken-anchor",
+         "links to '#lost' in './#lost', but that anchor does not exist"),
         ("resources/b/index.html", "orphan-page",
          "no page of the site links to this resource page"),
     }
