@@ -6,6 +6,10 @@ real build and the WACZ are tested in tests/e2e/test_deposit.py.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import zipfile
 from pathlib import Path
 
 import bagit
@@ -16,7 +20,7 @@ from hypothesis import strategies as st
 from bsla.cli import main
 from bsla.errors import LibraryError
 from bsla.package.bag import write_bag
-from bsla.package.web_archive import content_type, site_files
+from bsla.package.web_archive import content_type, pin_archive_times, site_files
 from tests.conftest import Project
 
 IB = "briefs/issue-briefs"
@@ -161,3 +165,33 @@ def test_folders_are_archived_at_their_own_address_and_types_are_fixed(tmp_path)
     assert content_type(Path("pagefind/wasm.unknown.pagefind")) == "application/octet-stream"
     assert content_type(Path("pagefind/pagefind.js")) == "text/javascript; charset=utf-8"
     assert content_type(Path("a/b.pdf")) == "application/pdf"
+
+
+def test_pinned_archive_entries_carry_one_time_one_mode_unix_and_a_matching_digest(tmp_path):
+    archive = tmp_path / "made-elsewhere.wacz"
+    package = {"profile": "data-package", "created": "2031-05-06T07:08:09Z", "resources": []}
+    with zipfile.ZipFile(archive, "w") as made:
+        for name, data in (("datapackage.json", json.dumps(package)),
+                           ("datapackage-digest.json", json.dumps({"hash": "sha256:0"})),
+                           ("archive/data.warc.gz", b"x" * 5000)):
+            entry = zipfile.ZipInfo(name, (2031, 5, 6, 7, 8, 10))
+            entry.create_system = 0  # what zipfile writes on Windows
+            entry.external_attr = 0o100600 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED if name.endswith("gz") \
+                else zipfile.ZIP_STORED
+            made.writestr(entry, data)
+    pin_archive_times(archive, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    with zipfile.ZipFile(archive) as pinned:
+        entries = pinned.infolist()
+        assert [e.filename for e in entries] == ["datapackage.json", "datapackage-digest.json",
+                                                 "archive/data.warc.gz"]
+        assert {(e.date_time, e.create_system, e.external_attr >> 16) for e in entries} == \
+            {((2026, 1, 1, 0, 0, 0), 3, 0o100644)}
+        assert [e.compress_type for e in entries] == [zipfile.ZIP_STORED, zipfile.ZIP_STORED,
+                                                      zipfile.ZIP_DEFLATED]
+        assert pinned.read("archive/data.warc.gz") == b"x" * 5000
+        written = pinned.read("datapackage.json")
+        assert json.loads(written)["created"] == "2026-01-01T00:00:00Z"
+        digest = json.loads(pinned.read("datapackage-digest.json"))
+        assert digest["hash"] == "sha256:" + hashlib.sha256(written).hexdigest()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["made-elsewhere.wacz"]

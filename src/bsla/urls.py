@@ -283,6 +283,8 @@ class SiteUrls:
 
 
 CACHE_DIR = ".cache/bsla"
+
+
 @dataclass(frozen=True)
 class CachePaths:
     """The engine's cache folders under a project root (kept between builds and runs).

@@ -127,8 +127,10 @@ def _when_pagefind_runs(process: subprocess.Popen[str], root: Path) -> bool:
 # Pagefind indexes a library this small in a fraction of a second, beside
 # MkDocs: a watcher scanning the build's processes missed it once in CI on a
 # busy machine. Pagefind's package runs the program PAGEFIND_BINARY_PATH names,
-# so this stand-in marks that the indexing has begun and holds it for a moment
-# before it becomes the real program: the kill lands inside that stage every time.
+# so this stand-in marks that the build has started its search stage and holds it
+# for a moment before it becomes the real program. The kill lands there every time:
+# the build is in its search stage, waiting on Pagefind for an index, as it is
+# when a crash comes while Pagefind indexes.
 PAGEFIND_STARTED = ".pagefind-started"
 _PAGEFIND_STAND_IN = """#!/bin/sh
 : > "{marker}"

@@ -15,6 +15,7 @@ import bagit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from bsla.package.web_archive import validate_wacz
 from tests.conftest import REPO, Project
 
 pytestmark = pytest.mark.e2e
@@ -94,6 +95,21 @@ def test_one_site_packaged_twice_gives_the_same_wacz_bytes(packages):
     with zipfile.ZipFile(archives[0]) as archive:
         assert {entry.date_time for entry in archive.infolist()} == {(2026, 1, 1, 0, 0, 0)}
         assert json.loads(archive.read("datapackage.json"))["created"] == "2026-01-01T00:00:00Z"
+
+
+def test_a_wacz_whose_datapackage_no_longer_matches_its_digest_fails_validation(packages,
+                                                                              tmp_path):
+    _, _, wacz = packages
+    assert validate_wacz(wacz)[0]
+    altered = tmp_path / "altered.wacz"
+    with zipfile.ZipFile(wacz) as source, zipfile.ZipFile(altered, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "datapackage.json":
+                data += b" "  # still valid JSON, no longer the bytes the digest names
+            target.writestr(entry, data)
+    ok, output = validate_wacz(altered)
+    assert not ok and "hash mismatch" in output
 
 
 def test_the_bag_validates_with_bagit_and_holds_the_offline_site(packages):

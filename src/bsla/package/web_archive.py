@@ -210,6 +210,9 @@ def _run_wacz(args: list[str]) -> tuple[int, str]:
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Entries hold files, readable by all: not whatever the packaging machine's umask gave.
 _ENTRY_MODE = 0o100644 << 16
+# The system a zip entry says made it: Unix on every machine (zipfile writes 0 on
+# Windows, and ignores the mode there), so the bytes do not depend on where we ran.
+_UNIX = 3
 DATAPACKAGE = "datapackage.json"
 DATAPACKAGE_DIGEST = "datapackage-digest.json"
 
@@ -236,6 +239,7 @@ def pin_archive_times(path: Path, moment: dt.datetime) -> None:
             copy = zipfile.ZipInfo(entry.filename, date_time)
             copy.compress_type = entry.compress_type
             copy.external_attr = _ENTRY_MODE
+            copy.create_system = _UNIX
             if entry.filename in rewritten:
                 target.writestr(copy, rewritten[entry.filename])
                 continue
@@ -246,13 +250,15 @@ def pin_archive_times(path: Path, moment: dt.datetime) -> None:
 
 
 def validate_wacz(path: Path) -> tuple[bool, str]:
-    """The wacz package's validation (datapackage, paths and every file's hash)."""
+    """The wacz package's validation (datapackage and its digest, paths, every file's hash)."""
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         check = Validation(str(path))
         ok = check.version is not None and all(step() is not False for step in (
             check.check_required_contents, check.frictionless_validate,
-            check.check_file_paths, check.check_file_hashes))
+            check.check_file_paths, check.check_file_hashes,
+            # pin_archive_times writes the digest again; an unsigned one is only compared.
+            check.check_data_package_hash_and_sig))
     return ok, output.getvalue()
 
 
