@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import http.server
+import posixpath
+import re
 import subprocess
 import sys
 import threading
 import time
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bsla.catalog import load_catalog
-from bsla.links import check_external, check_site_links
+from bsla.links import _resolved, _target, check_external, check_site_links, page_ids
 from tests.conftest import REPO
 
 
@@ -48,6 +52,45 @@ def test_broken_links_anchors_and_orphans(tmp_path):
         ("resources/b/index.html", "orphan-page",
          "no page of the site links to this resource page"),
     }
+
+
+# What an id is, for the link check: the plain expression page_ids must agree with.
+ID_EXPRESSION = re.compile(r'\sid="([^"]+)"')
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from([" ", "\n", "\u00a0", "x", "i", "d", "=", '"', 'id="', ' id="',
+                                 'data-id="', "#"]), max_size=40).map("".join))
+def test_page_ids_finds_exactly_what_the_id_expression_finds(text):
+    assert page_ids(text) == set(ID_EXPRESSION.findall(text))
+
+
+def test_page_ids_of_real_markup():
+    html = '<h2 id="cite">C</h2><div data-id="no"\tid="tab"><p\nid="">x</p><a id="a b">'
+    assert page_ids(html) == {"cite", "tab", "a b"}
+
+
+SEGMENTS = st.sampled_from(["a", "b", "..", ".", "", "index.html", "x y"])
+FOLDERS = st.lists(st.sampled_from(["a", "b", "resources", "es"]), max_size=3).map("/".join)
+PATHS = st.tuples(st.sampled_from(["", "/", "/base/"]),
+                  st.lists(SEGMENTS, max_size=6).map("/".join)).map("".join)
+
+
+@settings(max_examples=600)
+@given(FOLDERS, PATHS, st.sets(st.sampled_from(["", "a", "a/b", "b", "resources", "es/a"])))
+@example("a", "..//a", {"a"})
+@example("a/b", ".//../b/", {"a/b"})
+@example("a", "../..", set())
+@example("a", "../", {""})
+@example("", "/base/../x", set())
+def test_links_resolved_through_the_shared_keys_name_the_file_direct_resolution_names(
+        folder, path, folders):
+    page = posixpath.join(folder, "index.html")
+    known: dict = {}
+    # Twice: the second answer comes from what the first one kept.
+    for _ in range(2):
+        resolved = _resolved(folder, path, page, "/base/", folders, known)
+        assert resolved == (_target(folder, path, "/base/", folders) if path else page)
 
 
 def test_the_bundled_site_has_no_broken_links(tmp_path):
