@@ -170,6 +170,7 @@ class Templates:
                                 listing_uri=placement_src_uri, tag_uri=tag_src_uri,
                                 search_uri=SEARCH_SRC_URI, shown=self.shown)
         self._cards: dict[tuple[str, str], Markup] = {}  # see cards_from
+        self._shown: dict[str, tuple[Resource, Shown]] = {}  # see shown
         # Everything a template sees besides its own arguments (bsla.memo).
         self.memo_context = RENDERED.context((
             lang, self.urls.use_directory_urls, self.urls.site_url, labels, taxonomy,
@@ -192,6 +193,17 @@ class Templates:
 
     def shown(self, resource: Resource) -> Shown:
         """The resource's translatable fields in this build's language, or marked as not."""
+        # A resource is shown on its page, its card, its search record and the pages
+        # of the resources it relates to: about 13 times per language at 1,000
+        # resources, each building the same fields again (bench/, cProfile).
+        kept = self._shown.get(resource.id)
+        if kept is not None and kept[0] is resource:
+            return kept[1]
+        shown = self._shown_now(resource)
+        self._shown[resource.id] = (resource, shown)
+        return shown
+
+    def _shown_now(self, resource: Resource) -> Shown:
         own = resource.language == self.lang
         translation = None if own else resource.translations.get(self.lang)
         fields = {name: self._shown_field(resource, name, translation, own)
