@@ -54,6 +54,15 @@ def test_broken_links_anchors_and_orphans(tmp_path):
     }
 
 
+def test_a_link_with_no_path_names_the_page_it_is_on(tmp_path):
+    site = tmp_path / "site"
+    write(site / "index.html", '<a href="guide/a.html">a</a> <a href="guide/b.html">b</a>')
+    write(site / "guide/a.html", '<a href="?page=2">next</a>')
+    # The same link text on another page of the folder names that page, not the first.
+    write(site / "guide/b.html", '<h2 id="frag">F</h2><a href="?page=2#frag">here</a>')
+    assert not check_site_links(site)
+
+
 # What an id is, for the link check: the plain expression page_ids must agree with.
 ID_EXPRESSION = re.compile(r'\sid="([^"]+)"')
 
