@@ -281,3 +281,31 @@ def test_check_warns_about_the_pages_the_spanish_site_shows_in_english(bilingual
     warned = [line.split(":")[0] for line in capsys.readouterr().err.splitlines()
               if ": warning: has no Spanish text" in line]
     assert warned == ["docs/contact.md"]
+
+
+def test_a_one_off_build_lets_go_of_the_main_language_s_pages_before_the_others(
+        tmp_path, monkeypatch):
+    from bsla.mkdocs_door import plugin
+
+    held: dict[str, int] = {}
+    build_others = plugin.LibraryPlugin._build_other_languages
+
+    def spy(self, config):
+        main = self.builds["en"]
+        pages = [f.page for f in main.files.documentation_pages() if f.page is not None]
+        held.update(pages=len(pages), engine_pages=len(main.state.site.pages),
+                    heads=len(main.state.heads),
+                    with_text=sum(p.markdown is not None or p.content is not None
+                                  for p in pages))
+        return build_others(self, config)
+
+    monkeypatch.setattr(plugin.LibraryPlugin, "_build_other_languages", spy)
+    project = Project(tmp_path / "library").use_bundled_catalog()
+    build_site(project.root, project.root / "site")
+    assert held["pages"] > 20
+    assert held == {**held, "with_text": 0, "engine_pages": 0, "heads": 0}
+    # The Spanish site was still built whole, its resource pages included.
+    english = [page for page in pages(project.root / "site") if not is_keyword_page(page)]
+    assert len(english) > 20
+    assert [page for page in english
+            if not (project.root / "site" / SPANISH / page).is_file()] == []
