@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bsla.fs import swap_into_place
+from bsla.fs import WRITTEN, swap_into_place, write_generated
+from bsla.generated import GeneratedPage
 
 SHM = Path("/dev/shm")
 
@@ -85,3 +86,23 @@ def test_leftovers_of_killed_builds_are_removed_and_nothing_else(tmp_path):
         (tmp_path / name).mkdir()
     remove_leftovers(final)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site", *kept])
+
+
+@pytest.mark.parametrize("serving", [False, True])
+def test_written_pages_are_remembered_only_where_they_are_written_again(tmp_path, monkeypatch,
+                                                                        serving):
+    monkeypatch.setattr(WRITTEN, "enabled", serving)
+    WRITTEN.clear()
+    page = GeneratedPage("resources/a/index.md", "# A\n")
+    [(_, path)] = write_generated([page], tmp_path)
+    assert Path(path).read_text(encoding="utf-8") == "# A\n"
+    assert (WRITTEN.get(path) is not None) == serving
+    # Written again unchanged: the file is left alone either way (compared in memory
+    # when remembered, else read back).
+    before = os.stat(path).st_mtime_ns
+    os.utime(path, ns=(before - 10**9, before - 10**9))
+    write_generated([GeneratedPage(page.src_uri, "# A\n")], tmp_path)
+    assert os.stat(path).st_mtime_ns == before - 10**9
+    write_generated([GeneratedPage(page.src_uri, "# B\n")], tmp_path)
+    assert Path(path).read_text(encoding="utf-8") == "# B\n"
+    WRITTEN.clear()

@@ -43,7 +43,7 @@ from mkdocs.structure.pages import Page
 from bsla.build_lock import acquire_build_lock, release_build_lock
 from bsla.engine import DOCS_DIR, BuildState, prepare
 from bsla.errors import LibraryError, format_text
-from bsla.fs import staging_dir, swap_into_place
+from bsla.fs import WRITTEN, staging_dir, swap_into_place
 from bsla.links import check_site_links
 from bsla.memo import RENDERED
 from bsla.mkdocs_door.files import (
@@ -152,7 +152,9 @@ class LibraryPlugin:
     def on_startup(self, command: str, dirty: bool) -> None:
         self.command = command
         # A dev server rebuilds after every edit: keep what did not change (bsla.memo).
-        RENDERED.enabled = command == "serve"
+        RENDERED.enabled = WRITTEN.enabled = command == "serve"
+        if command != "serve":
+            WRITTEN.clear()
         self.dirty_previews = False
         self.previews.clear()
         self.kept_files.clear()
